@@ -1,0 +1,281 @@
+"""Helpers shared by every page of the course.
+
+The pages import this module, whether they are executed by ``jupyter-book build``,
+by the tests, or by a student in Jupyter: ``pip install -e .`` (done by ``make``)
+puts it on the path of the course's virtual environment.
+"""
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import ArtistAnimation
+
+# TensorFlow's C++ start-up messages would otherwise land in the pages' outputs; this
+# module is imported before TensorFlow on every page.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO_ROOT = Path(__file__).resolve().parent
+DATA_DIR = REPO_ROOT / "data"
+CAT_PHOTO = DATA_DIR / "cat.jpg"
+
+# One palette for the whole book; colour-blind safe (Okabe & Ito).
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+COURSE_STYLE = {
+    "figure.figsize": (6.4, 3.2),
+    "figure.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "legend.frameon": False,
+    "lines.linewidth": 1.8,
+    "image.cmap": "gray",
+    # A fixed salt makes the ids inside SVG figures identical from build to build.
+    "svg.hashsalt": "cnn-course",
+}
+
+
+def prepare_notebook_graphics():
+    """Apply the course's figure style and make inline figures crisp SVG.
+
+    Call it once at the top of each page.
+    """
+    mpl.rcParams.update(COURSE_STYLE)
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # plain Python (a script, a test): nothing to display inline
+        return
+    # No date in the SVG metadata, so that a rebuild produces identical files.
+    set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def load_cat():
+    """Return the cat photo ``data/cat.jpg`` as floats in [0, 1], shape (H, W, 3)."""
+    return load_rgb_image(CAT_PHOTO)
+
+
+def load_rgb_image(path):
+    """Read an RGB image as a float array in [0, 1] of shape (height, width, 3)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Image {path} not found. The course's data live in {DATA_DIR}; "
+            "run `make figures` from the repository root to recreate data/cat.jpg."
+        )
+    image = np.asarray(plt.imread(path))
+    if image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise ValueError(
+            f"{path} is not an RGB image: expected shape (height, width, 3), "
+            f"got {image.shape}"
+        )
+    image = image[..., :3]
+    if np.issubdtype(image.dtype, np.integer):
+        image = image / np.iinfo(image.dtype).max
+    return image.astype(np.float64)
+
+
+def show_image(ax, image, title=None, **imshow_kwargs):
+    """Show a 2D (grey) or (H, W, 3) (colour) array on ``ax`` without axis ticks."""
+    image = np.asarray(image)
+    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
+        raise ValueError(
+            f"show_image expects an array of shape (H, W) or (H, W, 3), got {image.shape}"
+        )
+    ax.imshow(image, **imshow_kwargs)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def animation_to_html(animation):
+    """Turn a line animation (e.g. celluloid's ``camera.animate()``) into a light player.
+
+    The figure is drawn once as SVG, without the animated lines; each frame only
+    stores the outlines of its lines, and a small script redraws them. This keeps the
+    page light and sharp on any screen. The player has play/pause, step, first/last
+    buttons, a frame slider and a speed selector.
+
+    Only ``Line2D`` artists (lines without markers) may change from frame to frame;
+    everything else must be static (drawn in an inset axes, for instance, which
+    celluloid leaves alone).
+    """
+    from IPython.display import HTML
+
+    if not isinstance(animation, ArtistAnimation):
+        raise TypeError(
+            "animation_to_html expects a matplotlib ArtistAnimation "
+            f"(what celluloid's camera.animate() returns), got {type(animation).__name__}"
+        )
+    # ArtistAnimation keeps its figure, frames and interval in these attributes.
+    figure, frames, interval = animation._fig, animation._framedata, animation._interval
+    if not frames:
+        raise ValueError("the animation has no frame: call camera.snap() at least once")
+
+    # Settles autoscaled limits and layout, so that the data-to-screen transforms are final.
+    figure.draw_without_rendering()
+    svg_height = figure.get_figheight() * 72
+    to_svg = 72 / figure.dpi  # SVG user units are points; display units are pixels
+
+    def svg_point(x, y):
+        return f"{x * to_svg:.1f} {svg_height - y * to_svg:.1f}"
+
+    styles, clips, frame_paths = [], [], []
+    for number, artists in enumerate(frames):
+        paths = []
+        for artist in artists:
+            _check_animated_artist(artist, number)
+            style = (
+                f"fill:none;stroke:{mpl.colors.to_hex(artist.get_color())};"
+                f"stroke-width:{artist.get_linewidth():.2f};stroke-linejoin:round"
+            )
+            if style not in styles:
+                styles.append(style)
+            box = artist.get_clip_box() if artist.get_clip_on() else None
+            clip = None
+            if box is not None:
+                corners = (round(v * to_svg, 1) for v in (box.x0, box.y0, box.x1, box.y1))
+                x0, y0, x1, y1 = corners
+                clip = [x0, round(svg_height - y1, 1), round(x1 - x0, 1), round(y1 - y0, 1)]
+                if clip not in clips:
+                    clips.append(clip)
+            # Simplifying in display space drops points a screen could not show apart.
+            outline = mpl.path.Path(artist.get_transform().transform(artist.get_xydata()))
+            commands = []
+            for vertex, code in outline.cleaned(simplify=True, remove_nans=True).iter_segments():
+                if code == mpl.path.Path.MOVETO:
+                    commands.append("M" + svg_point(*vertex))
+                elif code == mpl.path.Path.LINETO:
+                    commands.append(svg_point(*vertex))
+            outline = " ".join(commands)
+            paths.append([styles.index(style), clips.index(clip) if clip else -1, outline])
+        frame_paths.append(paths)
+
+    for artists in frames:
+        for artist in artists:
+            artist.set_visible(False)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    background = buffer.getvalue()
+    background = background[background.index("<svg") :]
+
+    data = json.dumps(
+        {"styles": styles, "clips": clips, "frames": frame_paths, "interval": interval},
+        separators=(",", ":"),
+    )
+    player_id = "anim-" + hashlib.sha1(data.encode()).hexdigest()[:10]
+    return HTML(
+        _PLAYER_TEMPLATE.replace("PLAYER_ID", player_id)
+        .replace("BACKGROUND_SVG", background)
+        .replace("FRAME_DATA", data)
+        .replace("LAST_FRAME", str(len(frames) - 1))
+    )
+
+
+def _check_animated_artist(artist, frame_number):
+    if not isinstance(artist, mpl.lines.Line2D):
+        raise TypeError(
+            f"frame {frame_number} animates a {type(artist).__name__}; only lines "
+            "(Line2D) can change between frames. Draw static elements in an inset "
+            "axes, or before creating the Camera and on an axes celluloid does not see."
+        )
+    if artist.get_marker() not in (None, "None", "", " ") or artist.get_linestyle() != "-":
+        raise ValueError(
+            f"frame {frame_number} has a line with markers or dashes; animated lines "
+            "must be plain solid lines"
+        )
+
+
+_PLAYER_TEMPLATE = """
+<div class="course-animation" id="PLAYER_ID">
+<div class="course-animation-canvas">BACKGROUND_SVG</div>
+<div class="course-animation-controls" role="group" aria-label="Animation controls">
+<button type="button" data-action="first" aria-label="First frame">|&#x25C0;</button>
+<button type="button" data-action="back" aria-label="Previous frame">&#x25C0;</button>
+<button type="button" data-action="play" aria-label="Play">&#x25B6; Play</button>
+<button type="button" data-action="forward" aria-label="Next frame">&#x25B6;</button>
+<button type="button" data-action="last" aria-label="Last frame">&#x25B6;|</button>
+<input type="range" min="0" max="LAST_FRAME" value="0" aria-label="Frame">
+<output aria-live="off">1</output>
+<label>speed <select aria-label="Speed">
+<option value="0.5">0.5&#xD7;</option><option value="1" selected>1&#xD7;</option>
+<option value="2">2&#xD7;</option></select></label>
+</div>
+<script>
+(function () {
+  const data = FRAME_DATA;
+  const root = document.getElementById("PLAYER_ID");
+  const svg = root.querySelector("svg");
+  const ns = "http://www.w3.org/2000/svg";
+  const layer = document.createElementNS(ns, "g");
+  layer.setAttribute("class", "course-animation-frame");
+  const defs = document.createElementNS(ns, "defs");
+  data.clips.forEach(function (c, i) {
+    const clip = document.createElementNS(ns, "clipPath");
+    clip.id = "PLAYER_ID-clip" + i;
+    const rect = document.createElementNS(ns, "rect");
+    ["x", "y", "width", "height"].forEach(function (k, j) { rect.setAttribute(k, c[j]); });
+    clip.appendChild(rect);
+    defs.appendChild(clip);
+  });
+  svg.appendChild(defs);
+  svg.appendChild(layer);
+  const slider = root.querySelector("input");
+  const counter = root.querySelector("output");
+  const playButton = root.querySelector("[data-action=play]");
+  const speed = root.querySelector("select");
+  let frame = 0, timer = null;
+  function show(n) {
+    frame = (n + data.frames.length) % data.frames.length;
+    layer.replaceChildren();
+    data.frames[frame].forEach(function (p) {
+      const path = document.createElementNS(ns, "path");
+      path.setAttribute("style", data.styles[p[0]]);
+      if (p[1] >= 0) path.setAttribute("clip-path", "url(#PLAYER_ID-clip" + p[1] + ")");
+      path.setAttribute("d", p[2]);
+      layer.appendChild(path);
+    });
+    slider.value = frame;
+    counter.textContent = (frame + 1) + " / " + data.frames.length;
+    root.dataset.frame = frame;
+  }
+  function pause() {
+    clearInterval(timer); timer = null;
+    playButton.innerHTML = "&#x25B6; Play"; playButton.setAttribute("aria-label", "Play");
+  }
+  function play() {
+    pause();
+    timer = setInterval(function () { show(frame + 1); }, data.interval / speed.value);
+    playButton.innerHTML = "&#x275A;&#x275A; Pause"; playButton.setAttribute("aria-label", "Pause");
+  }
+  const actions = {
+    first: function () { pause(); show(0); },
+    back: function () { pause(); show(frame - 1); },
+    play: function () { if (timer) { pause(); } else { play(); } },
+    forward: function () { pause(); show(frame + 1); },
+    last: function () { pause(); show(data.frames.length - 1); }
+  };
+  root.querySelectorAll("button").forEach(function (b) {
+    b.addEventListener("click", actions[b.dataset.action]);
+  });
+  slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
+  speed.addEventListener("change", function () { if (timer) play(); });
+  show(0);
+})();
+</script>
+</div>
+"""
