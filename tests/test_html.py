@@ -1,0 +1,157 @@
+"""Build the HTML book and check that every element of the core chapter is there."""
+
+import json
+import re
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO_ROOT, build_book
+
+
+@pytest.fixture(scope="module")
+def chapter(html_dir):
+    return BeautifulSoup((html_dir / "book" / "convnets.html").read_text(), "html.parser")
+
+
+def local_image(html_dir, img):
+    path = (html_dir / "book" / img["src"]).resolve()
+    assert path.is_file(), f"{img['src']} is referenced but was not written"
+    return path
+
+
+def test_equations_are_numbered_and_referenced(chapter):
+    for number, label in enumerate(["eq-conv1d", "eq-conv2d", "eq-conv-layer"], start=1):
+        equation = chapter.find(id=f"equation-{label}")
+        assert equation is not None, label
+        assert f"({number})" in equation.get_text()
+        references = chapter.select(f'a.reference.internal[href="#equation-{label}"]')
+        assert references and references[0].get_text(strip=True) == f"({number})"
+
+
+def test_code_outputs_are_vector_figures(chapter, html_dir):
+    figures = [img for img in chapter.select(".cell_output img") if img["src"].endswith(".svg")]
+    # smoothing plot, cat channels, 9x9 filter, blurred cat
+    assert len(figures) == 4
+    for img in figures:
+        assert local_image(html_dir, img).read_text().lstrip().startswith("<?xml")
+
+
+def test_smoothing_demo_has_a_legend(chapter, html_dir):
+    plot = chapter.select(".cell_output img")[0]
+    svg = local_image(html_dir, plot).read_text()
+    assert 'id="legend_1"' in svg
+
+
+def test_equivariance_animation_has_60_frames_and_controls(chapter):
+    player = chapter.select_one("div.course-animation")
+    assert player is not None
+    assert player.find("svg") is not None
+    actions = {b["data-action"] for b in player.find_all("button")}
+    assert actions == {"first", "back", "play", "forward", "last"}
+    assert player.find("input", type="range")["max"] == "59"
+    assert player.find("select") is not None
+    script = player.find("script").string
+    data = json.loads(re.search(r"const data = (\{.*?\});\n", script).group(1))
+    assert len(data["frames"]) == 60
+    assert all(len(frame) == 2 for frame in data["frames"])  # input and activation map
+
+
+def test_cat_figure_has_caption_label_and_alt(chapter, html_dir):
+    figure = chapter.find(id="fig-cat")
+    assert figure is not None and figure.name == "figure"
+    assert "Fig. 1" in figure.find("figcaption").get_text()
+    img = figure.find("img")
+    assert "cat" in img["alt"] and not img["alt"].endswith((".svg", ".png"))
+    local_image(html_dir, img)
+    assert chapter.select('a.reference.internal[href="#fig-cat"]')
+
+
+def test_filter_and_blurred_cat_are_shown(chapter):
+    outputs = chapter.get_text()
+    assert "filter shape: (9, 9, 3)" in outputs
+    assert "activation map shape: (300, 451)" in outputs
+
+
+def test_lenet_figure(chapter, html_dir):
+    figure = chapter.find(id="fig-lenet")
+    img = figure.find("img")
+    assert img["src"].endswith("lenet.png")
+    assert "120 units" in img["alt"]
+    assert "Fig. 2" in figure.find("figcaption").get_text()
+    local_image(html_dir, img)
+
+
+def test_tips(chapter):
+    tips = [t.get_text(" ", strip=True) for t in chapter.select("div.admonition.tip")]
+    assert any('Conv2D(filters=6, kernel_size=5, padding="valid", activation="relu")' in t for t in tips)
+    assert any("MaxPool2D(pool_size=2)" in t and "AvgPool2D(pool_size=2)" in t for t in tips)
+
+
+def test_padding_admonition_holds_the_two_subfigures(chapter, html_dir):
+    admonition = [a for a in chapter.select("div.admonition") if "Padding" in a.get_text()][0]
+    figure = admonition.find(id="fig-padding")
+    assert figure is not None
+    images = figure.find_all("img")
+    assert [img["src"].rsplit("/", 1)[-1] for img in images] == ["padding_valid.gif", "padding_same.gif"]
+    for img in images:
+        assert local_image(html_dir, img).read_bytes()[:6] == b"GIF89a"
+    numref = chapter.select('a.reference.internal[href="#fig-padding"]')
+    assert numref and numref[0].get_text(strip=True) == "Fig. 3"
+
+
+def test_pooling_figure_is_a_rendered_tikz_svg(chapter, html_dir):
+    img = chapter.find("img", src=re.compile(r"tikz-[0-9a-f]+\.svg$"))
+    assert img is not None
+    assert "max" in img["alt"]
+    svg = local_image(html_dir, img).read_text()
+    assert "<svg" in svg and svg.count("<path") > 10
+    assert chapter.select('a.reference.internal[href="#fig-pooling"]')
+
+
+def test_lenet_summary_counts_61706_parameters(chapter):
+    text = chapter.get_text()
+    assert "Total params: 61,706" in text
+    for count in ["156", "2,416", "48,120", "10,164", "850"]:
+        assert count in text
+
+
+def test_references_list_the_four_works_cited(chapter):
+    section = chapter.find(id="references")
+    entries = section.select("div.citation")
+    assert len(entries) == 4
+    text = section.get_text(" ", strip=True).lower()
+    for title in ["Data augmentation for time series classification",
+                  "InceptionTime", "Deep learning for time series classification",
+                  "Gradient-based learning applied to document recognition"]:
+        assert title.lower() in text
+    # every citation in the text links to one of the entries, and every entry is cited
+    entry_ids = {entry["id"] for entry in entries}
+    cited = {a["href"][1:] for a in chapter.select("span a.reference.internal") if a["href"][1:] in entry_ids}
+    assert cited == entry_ids
+    assert chapter.find("a", string="1998")
+
+
+def test_no_unresolved_reference(chapter):
+    assert "??" not in chapter.get_text()
+    assert not chapter.select(".xref.missing, span.problematic")
+
+
+BROKEN_PAGES = {
+    "missing figure": "![A figure](../img/does_not_exist.png)\n",
+    "unknown citation": "As shown by {cite:p}`nobody2099`.\n",
+    "unknown cross-reference": "See {numref}`fig-nowhere`.\n",
+}
+
+
+@pytest.mark.parametrize("problem", BROKEN_PAGES)
+def test_build_fails_on_a_dropped_element(tmp_path, problem):
+    book = tmp_path / "book"
+    (book / "book").mkdir(parents=True)
+    for name in ["_config.yml", "_toc.yml", "references.bib"]:
+        shutil.copy(REPO_ROOT / name, book / name)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    (book / "book" / "intro.md").write_text(f"# Broken page\n\n{BROKEN_PAGES[problem]}")
+    result = build_book(book)
+    assert result.returncode != 0, f"a {problem} should fail the build"

@@ -1,0 +1,30 @@
+"""Each executable page is a MyST .md file with an .ipynb twin (for Colab and nbmake)."""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+PAGES = sorted(p for p in BOOK.glob("*.md") if "kernelspec:" in p.read_text())
+
+
+def test_there_are_executable_pages():
+    assert [p.name for p in PAGES][:1] == ["convnets.md"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_ipynb_twin_matches_page_and_has_no_outputs(page):
+    twin = page.with_suffix(".ipynb")
+    assert twin.exists(), f"{twin.name} is missing: run `make notebooks`"
+    expected = jupytext.read(page)
+    actual = nbformat.read(twin, as_version=4)
+    assert [(c.cell_type, c.source) for c in actual.cells] == [
+        (c.cell_type, c.source) for c in expected.cells
+    ], f"{twin.name} is out of sync with {page.name}: run `make notebooks`"
+    for cell in actual.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, (
+                f"{twin.name} carries outputs: run `make notebooks`"
+            )
