@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test figures notebooks system-packages clean help
+.PHONY: book test bench figures notebooks system-packages clean help
 
 help:
 	@echo "make book       build the HTML book in _build/html (installs what it needs)"
 	@echo "make test       run every test: notebooks, helpers, figures, the built HTML"
+	@echo "make bench      time a cold and a warm build, weigh the pages (budgets)"
 	@echo "make figures    regenerate img/ and data/cat.jpg from figures.py"
 	@echo "make notebooks  regenerate the .ipynb twin of every book/*.md page"
 	@echo "make clean      remove _build"
@@ -29,6 +30,9 @@ book: $(BIN)/.installed system-packages
 
 test: $(BIN)/.installed system-packages
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed system-packages
+	$(BIN)/python scripts/bench.py
 
 figures: $(BIN)/.installed
 	$(BIN)/python -m figures
