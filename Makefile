@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test bench figures notebooks system-packages clean help
+.PHONY: book html pdf test bench figures notebooks system-packages clean help
 
 help:
-	@echo "make book       build the HTML book in _build/html (installs what it needs)"
+	@echo "make book       build the HTML and the PDF book (installs what it needs)"
+	@echo "make html       build only the HTML book, in _build/html"
+	@echo "make pdf        build only the PDF book, _build/latex/cnn-course.pdf"
 	@echo "make test       run every test: notebooks, helpers, figures, the built HTML"
 	@echo "make bench      time a cold and a warm build, weigh the pages (budgets)"
 	@echo "make figures    regenerate img/ and data/cat.jpg from figures.py"
@@ -25,8 +27,22 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 system-packages:
 	bash scripts/system-packages.sh
 
-book: $(BIN)/.installed system-packages
+book: html pdf
+
+# jupyter-cache re-executes a page only when its code changes: outputs also depend on
+# the shared helpers and the data, so a change there clears the cache.
+_build/.jupyter_cache: notebook_utils.py data/cat.jpg requirements.txt
+	rm -rf $@
+
+html: $(BIN)/.installed system-packages _build/.jupyter_cache
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+# The PDF is also copied into the HTML site, whose landing page links to it.
+pdf: $(BIN)/.installed system-packages _build/.jupyter_cache
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder pdflatex $(BUILD_FLAGS)
+	mkdir -p _build/html
+	cp _build/latex/cnn-course.pdf _build/html/cnn-course.pdf
 
 test: $(BIN)/.installed system-packages
 	$(BIN)/python -m pytest

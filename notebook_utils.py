@@ -19,6 +19,9 @@ from matplotlib.animation import ArtistAnimation
 # TensorFlow's C++ start-up messages would otherwise land in the pages' outputs; this
 # module is imported before TensorFlow on every page.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Matplotlib stamps SVG and PDF files with this date instead of the current time, so that
+# a rebuild writes identical figures.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 REPO_ROOT = Path(__file__).resolve().parent
 DATA_DIR = REPO_ROOT / "data"
@@ -47,17 +50,17 @@ COURSE_STYLE = {
 
 
 def prepare_notebook_graphics():
-    """Apply the course's figure style and make inline figures crisp SVG.
+    """Apply the course's figure style and make inline figures vector graphics.
 
-    Call it once at the top of each page.
+    Each figure is kept as SVG, which the HTML book shows (crisp on any screen), and as
+    PDF, which the PDF book prints. Call it once at the top of each page.
     """
     mpl.rcParams.update(COURSE_STYLE)
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # plain Python (a script, a test): nothing to display inline
         return
-    # No date in the SVG metadata, so that a rebuild produces identical files.
-    set_matplotlib_formats("svg", metadata={"Date": None})
+    set_matplotlib_formats("svg", "pdf")
 
 
 def load_cat():
@@ -101,29 +104,53 @@ def show_image(ax, image, title=None, **imshow_kwargs):
     return ax
 
 
-def animation_to_html(animation):
+class AnimationPlayer:
+    """An animation shown by a player in HTML and by a strip of key frames on paper.
+
+    Jupyter and the HTML book use ``_repr_html_``; the PDF book, which cannot play
+    anything, uses ``_repr_png_``.
+    """
+
+    def __init__(self, html, key_frames_png):
+        self.html = html
+        self.key_frames_png = key_frames_png
+
+    def _repr_html_(self):
+        return self.html
+
+    def _repr_png_(self):
+        return self.key_frames_png
+
+
+def animation_player(animation, key_frames=None):
     """Turn a line animation (e.g. celluloid's ``camera.animate()``) into a light player.
 
     The figure is drawn once as SVG, without the animated lines; each frame only
     stores the outlines of its lines, and a small script redraws them. This keeps the
     page light and sharp on any screen. The player has play/pause, step, first/last
-    buttons, a frame slider and a speed selector.
+    buttons, a frame slider and a speed selector. ``key_frames`` (frame indices, four
+    evenly spaced ones by default) are drawn side by side for print.
 
     Only ``Line2D`` artists (lines without markers) may change from frame to frame;
     everything else must be static (drawn in an inset axes, for instance, which
     celluloid leaves alone).
     """
-    from IPython.display import HTML
-
     if not isinstance(animation, ArtistAnimation):
         raise TypeError(
-            "animation_to_html expects a matplotlib ArtistAnimation "
+            "animation_player expects a matplotlib ArtistAnimation "
             f"(what celluloid's camera.animate() returns), got {type(animation).__name__}"
         )
     # ArtistAnimation keeps its figure, frames and interval in these attributes.
     figure, frames, interval = animation._fig, animation._framedata, animation._interval
     if not frames:
         raise ValueError("the animation has no frame: call camera.snap() at least once")
+    if key_frames is None:
+        key_frames = np.linspace(0, len(frames) - 1, min(4, len(frames))).round().astype(int)
+    key_frames = [int(k) for k in key_frames]
+    if not key_frames or not all(0 <= k < len(frames) for k in key_frames):
+        raise ValueError(
+            f"key_frames must be frame indices between 0 and {len(frames) - 1}, got {key_frames}"
+        )
 
     # Settles autoscaled limits and layout, so that the data-to-screen transforms are final.
     figure.draw_without_rendering()
@@ -164,11 +191,12 @@ def animation_to_html(animation):
             paths.append([styles.index(style), clips.index(clip) if clip else -1, outline])
         frame_paths.append(paths)
 
+    key_frames_png = _draw_key_frames(figure, frames, key_frames)
     for artists in frames:
         for artist in artists:
             artist.set_visible(False)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    figure.savefig(buffer, format="svg")
     plt.close(figure)
     background = buffer.getvalue()
     background = background[background.index("<svg") :]
@@ -178,12 +206,38 @@ def animation_to_html(animation):
         separators=(",", ":"),
     )
     player_id = "anim-" + hashlib.sha1(data.encode()).hexdigest()[:10]
-    return HTML(
+    html = (
         _PLAYER_TEMPLATE.replace("PLAYER_ID", player_id)
         .replace("BACKGROUND_SVG", background)
         .replace("FRAME_DATA", data)
         .replace("LAST_FRAME", str(len(frames) - 1))
     )
+    return AnimationPlayer(html, key_frames_png)
+
+
+def _draw_key_frames(figure, frames, key_frames, columns=2):
+    """Render the chosen frames of an animation into one PNG image, in a grid."""
+    from PIL import Image
+
+    images = []
+    for number in key_frames:
+        for index, artists in enumerate(frames):
+            for artist in artists:
+                artist.set_visible(index == number)
+        label = figure.text(0.01, 0.99, f"frame {number + 1} of {len(frames)}",
+                            ha="left", va="top", fontsize=9, color="0.3")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        label.remove()
+        images.append(Image.open(buffer).convert("RGB"))
+    width, height = images[0].size
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (width * min(columns, len(images)), height * rows), "white")
+    for position, image in enumerate(images):
+        sheet.paste(image, ((position % columns) * width, (position // columns) * height))
+    buffer = io.BytesIO()
+    sheet.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
 
 
 def _check_animated_artist(artist, frame_number):

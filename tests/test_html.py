@@ -138,6 +138,12 @@ def test_no_unresolved_reference(chapter):
     assert not chapter.select(".xref.missing, span.problematic")
 
 
+def test_landing_page_links_to_the_pdf(html_dir):
+    intro = BeautifulSoup((html_dir / "book" / "intro.html").read_text(), "html.parser")
+    link = intro.find("a", href="../cnn-course.pdf")
+    assert link is not None and "PDF" in link.get_text()
+
+
 BROKEN_PAGES = {
     "missing figure": "![A figure](../img/does_not_exist.png)\n",
     "unknown citation": "As shown by {cite:p}`nobody2099`.\n",

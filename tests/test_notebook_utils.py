@@ -69,7 +69,7 @@ def _player_data(html):
 
 
 def test_animation_player_has_every_frame_and_the_controls():
-    html = nu.animation_to_html(_line_animation(frames=4)).data
+    html = nu.animation_player(_line_animation(frames=4)).html
     data = _player_data(html)
     assert len(data["frames"]) == 4
     assert all(len(frame) == 2 for frame in data["frames"])  # two lines per frame
@@ -82,7 +82,7 @@ def test_animation_player_has_every_frame_and_the_controls():
 
 
 def test_animation_frames_are_in_figure_coordinates():
-    data = _player_data(nu.animation_to_html(_line_animation(frames=2)).data)
+    data = _player_data(nu.animation_player(_line_animation(frames=2)).html)
     numbers = [float(v) for v in re.findall(r"[-\d.]+", data["frames"][1][1][2])]
     xs, ys = numbers[0::2], numbers[1::2]
     width, height = 6.4 * 72, 4.8 * 72  # default figure size, in SVG points
@@ -92,23 +92,55 @@ def test_animation_frames_are_in_figure_coordinates():
 
 
 def test_animation_player_is_deterministic():
-    first = nu.animation_to_html(_line_animation()).data
-    second = nu.animation_to_html(_line_animation()).data
+    first = nu.animation_player(_line_animation()).html
+    second = nu.animation_player(_line_animation()).html
     assert first == second
 
 
 def test_animation_rejects_what_it_cannot_draw():
     with pytest.raises(TypeError, match="ArtistAnimation"):
-        nu.animation_to_html("not an animation")
+        nu.animation_player("not an animation")
     fig, ax = plt.subplots()
     camera = Camera(fig)
     ax.scatter([1, 2], [3, 4])
     camera.snap()
     with pytest.raises(TypeError, match="only lines"):
-        nu.animation_to_html(camera.animate())
+        nu.animation_player(camera.animate())
     fig, ax = plt.subplots()
     camera = Camera(fig)
     ax.plot([1, 2], [3, 4], "o-")
     camera.snap()
     with pytest.raises(ValueError, match="markers"):
-        nu.animation_to_html(camera.animate())
+        nu.animation_player(camera.animate())
+
+
+def test_animation_has_a_key_frame_strip_for_print():
+    import io
+
+    from PIL import Image
+
+    animation = _line_animation(frames=6)
+    width, height = (animation._fig.get_size_inches() * 100).round().astype(int)
+    player = nu.animation_player(animation, key_frames=[0, 2, 5])
+    strip = Image.open(io.BytesIO(player._repr_png_()))
+    assert strip.size == (2 * width, 2 * height)  # three frames in a 2-column grid
+    default = Image.open(io.BytesIO(nu.animation_player(_line_animation(frames=6))._repr_png_()))
+    assert default.size == (2 * width, 2 * height)  # four frames by default
+    assert player._repr_html_() == player.html
+
+
+def test_key_frames_must_exist():
+    with pytest.raises(ValueError, match="between 0 and 3"):
+        nu.animation_player(_line_animation(frames=4), key_frames=[0, 4])
+
+
+def test_inline_figures_are_kept_as_svg_and_pdf():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    nu.prepare_notebook_graphics()
+    formatter = shell.display_formatter.formatters
+    figure = plt.figure()
+    assert formatter["image/svg+xml"].lookup(figure) is not None
+    assert formatter["application/pdf"].lookup(figure) is not None
+    plt.close(figure)
