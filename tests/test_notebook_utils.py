@@ -97,6 +97,8 @@ def test_animation_player_is_deterministic():
     assert first == second
 
 
+# These animations are rejected before anything is drawn, which Matplotlib warns about.
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_animation_rejects_what_it_cannot_draw():
     with pytest.raises(TypeError, match="ArtistAnimation"):
         nu.animation_player("not an animation")
@@ -129,6 +131,7 @@ def test_animation_has_a_key_frame_strip_for_print():
     assert player._repr_html_() == player.html
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_key_frames_must_exist():
     with pytest.raises(ValueError, match="between 0 and 3"):
         nu.animation_player(_line_animation(frames=4), key_frames=[0, 4])
