@@ -63,6 +63,64 @@ def prepare_notebook_graphics():
     set_matplotlib_formats("svg", "pdf")
 
 
+def random_walk(n_steps=50, step_std=0.1, seed=0):
+    """A seeded random walk: the cumulative sum of N(0, step_std^2) increments."""
+    if not (isinstance(n_steps, (int, np.integer)) and n_steps >= 1):
+        raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}")
+    if not step_std > 0:
+        raise ValueError(f"step_std must be positive, got {step_std!r}")
+    rng = np.random.default_rng(seed)
+    return np.cumsum(rng.normal(loc=0.0, scale=step_std, size=n_steps))
+
+
+def gaussian_taps(n_taps=5, half_width=2.0):
+    """A Gaussian filter: exp(-u^2 / 2) at ``n_taps`` points of [-half_width, half_width],
+    normalised to sum to 1."""
+    if not (isinstance(n_taps, (int, np.integer)) and n_taps >= 1 and n_taps % 2 == 1):
+        raise ValueError(f"n_taps must be a positive odd integer, got {n_taps!r}")
+    u = np.linspace(-half_width, half_width, n_taps)
+    taps = np.exp(-(u**2) / 2)
+    return taps / taps.sum()
+
+
+def make_deterministic(seed=0):
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's operations deterministic,
+    so that training prints the same numbers at every run."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def training_progress(log_every=5):
+    """A Keras callback for ``model.fit(..., verbose=0, callbacks=[training_progress()])``.
+
+    While training, one status line is updated in place after every epoch, so a student
+    running the notebook sees the progress; a line is also printed every ``log_every``
+    epochs and after the last one. A built page thus keeps a compact log, not screens of
+    progress bars.
+    """
+    import keras
+    from IPython.display import display
+
+    if not (isinstance(log_every, int) and log_every >= 1):
+        raise ValueError(f"log_every must be a positive integer, got {log_every!r}")
+
+    class TrainingProgress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.status = display(f"epoch 0/{self.params['epochs']}", display_id=True)
+
+        def on_epoch_end(self, epoch, logs=None):
+            metrics = " - ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
+            line = f"epoch {epoch + 1}/{self.params['epochs']}: {metrics}"
+            self.status.update(line)
+            if (epoch + 1) % log_every == 0 or epoch + 1 == self.params["epochs"]:
+                print(line)
+
+    return TrainingProgress()
+
+
 def load_cat():
     """Return the cat photo ``data/cat.jpg`` as floats in [0, 1], shape (H, W, 3)."""
     return load_rgb_image(CAT_PHOTO)

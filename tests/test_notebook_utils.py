@@ -147,3 +147,54 @@ def test_inline_figures_are_kept_as_svg_and_pdf():
     assert formatter["image/svg+xml"].lookup(figure) is not None
     assert formatter["application/pdf"].lookup(figure) is not None
     plt.close(figure)
+
+
+def test_random_walk_is_seeded_and_checked():
+    walk = nu.random_walk(50, 0.1, seed=0)
+    assert walk.shape == (50,)
+    assert np.array_equal(walk, nu.random_walk(50, 0.1, seed=0))
+    assert not np.array_equal(walk, nu.random_walk(50, 0.1, seed=1))
+    assert np.allclose(np.diff(walk).std(), 0.1, atol=0.04)
+    with pytest.raises(ValueError, match="positive integer"):
+        nu.random_walk(0)
+    with pytest.raises(ValueError, match="step_std must be positive"):
+        nu.random_walk(10, step_std=-1)
+
+
+def test_gaussian_taps_match_the_chapter():
+    taps = nu.gaussian_taps(5, 2.0)
+    expected = np.exp(-np.array([4, 1, 0, 1, 4]) / 2)
+    assert np.allclose(taps, expected / expected.sum())
+    assert np.isclose(taps.sum(), 1.0) and np.allclose(taps, taps[::-1])
+    with pytest.raises(ValueError, match="odd"):
+        nu.gaussian_taps(4)
+
+
+def test_training_progress_logs_every_few_epochs(capsys):
+    import keras
+
+    nu.make_deterministic(0)
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    x, y = np.ones((8, 3)), np.zeros((8, 1))
+    model.fit(x, y, epochs=7, verbose=0, callbacks=[nu.training_progress(log_every=3)])
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
+    # The status line is displayed (and updated) too; the log itself has epochs 3, 6, 7.
+    logged = [line.split(":")[0] for line in printed if "loss" in line]
+    assert logged[-3:] == ["epoch 3/7", "epoch 6/7", "epoch 7/7"]
+    with pytest.raises(ValueError, match="log_every"):
+        nu.training_progress(log_every=0)
+
+
+def test_make_deterministic_repeats_training():
+    import keras
+
+    def train():
+        nu.make_deterministic(3)
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        x = np.random.default_rng(0).normal(size=(32, 4))
+        model.fit(x, x[:, :2], epochs=3, verbose=0)
+        return model.get_weights()[0]
+
+    assert np.array_equal(train(), train())
