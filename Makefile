@@ -16,12 +16,13 @@ help:
 	@echo "make notebooks  regenerate the .ipynb twin of every book/*.md page"
 	@echo "make clean      remove _build"
 
-# The virtual environment is rebuilt when the pinned requirements change.
-$(BIN)/.installed: requirements.txt pyproject.toml
+# The virtual environment is made exactly as Binder makes its own (binder/), and
+# rebuilt when the pinned requirements change.
+$(BIN)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet -r binder/requirements.txt
+	PATH="$(abspath $(BIN)):$$PATH" bash binder/postBuild
 	touch $@
 
 system-packages:
@@ -53,9 +54,11 @@ bench: $(BIN)/.installed system-packages
 figures: $(BIN)/.installed
 	$(BIN)/python -m figures
 
-# Pages with a kernel (jupytext notebooks) get an .ipynb twin without outputs.
-NOTEBOOK_PAGES := $(shell grep -l "^kernelspec:" book/*.md)
+# Pages with a kernel (jupytext notebooks) get the Colab set-up cell and an .ipynb twin
+# without outputs (what Colab and Binder open).
+NOTEBOOK_PAGES = $(shell grep -l "^kernelspec:" book/*.md)
 notebooks: $(BIN)/.installed
+	$(BIN)/python scripts/colab_cell.py $(NOTEBOOK_PAGES)
 	$(BIN)/jupytext --to ipynb $(NOTEBOOK_PAGES)
 
 clean:

@@ -193,6 +193,26 @@ def padding_animation(path, padding="valid", input_size=5, kernel_size=3, still_
     return path
 
 
+def draw_favicon(path):
+    """A 32x32 icon for browser tabs: a 3x3 kernel over a grid."""
+    path = _check_output_path(path, (".png",))
+    with plt.rc_context(COURSE_STYLE):
+        fig = plt.figure(figsize=(0.32, 0.32), dpi=100)
+        ax = fig.add_axes([0, 0, 1, 1])
+        ax.set_axis_off()
+        for row in range(4):
+            for col in range(4):
+                ax.add_patch(Rectangle((col, row), 1, 1, facecolor="#a6c8e6",
+                                       edgecolor=PALETTE[0], linewidth=0.5))
+        ax.add_patch(Rectangle((0, 1), 3, 3, facecolor=PALETTE[1], alpha=0.6,
+                               edgecolor=PALETTE[1], linewidth=1))
+        ax.set_xlim(0, 4)
+        ax.set_ylim(0, 4)
+        fig.savefig(path, metadata=PNG_METADATA, transparent=True)
+        plt.close(fig)
+    return path
+
+
 def write_cat_photo(path):
     """Save scikit-image's bundled "chelsea" photo (CC0) as a JPEG file."""
     path = _check_output_path(path, (".jpg", ".jpeg"))
@@ -208,7 +228,8 @@ def generate_all(root=REPO_ROOT):
     img = root / "img"
     img.mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
-    written = [draw_lenet(img / "lenet.png"), write_cat_photo(root / "data" / "cat.jpg")]
+    written = [draw_lenet(img / "lenet.png"), draw_favicon(img / "favicon.png"),
+               write_cat_photo(root / "data" / "cat.jpg")]
     for padding in ("valid", "same"):
         written.append(
             padding_animation(img / f"padding_{padding}.gif", padding,

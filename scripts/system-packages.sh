@@ -3,16 +3,18 @@
 # (as root, or with passwordless sudo); otherwise prints the exact command to run.
 #   xelatex + TikZ: the TikZ figures (sphinxcontrib-tikz) and the PDF book
 #   pdf2svg:        turns each TikZ figure into an SVG for the HTML book
+#   chromium:       the browser of the tests (driven by Playwright)
 set -euo pipefail
 
 packages=(texlive-xetex texlive-latex-extra texlive-pictures texlive-fonts-recommended
-          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils)
+          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils chromium fonts-dejavu-core)
 
 missing() {
   command -v xelatex >/dev/null || return 0
   command -v pdf2svg >/dev/null || return 0
   command -v latexmk >/dev/null || return 0
   command -v pdftotext >/dev/null || return 0
+  [ -x /usr/bin/chromium ] || return 0
   kpsewhich tikz.sty >/dev/null || return 0
   kpsewhich fontspec.sty >/dev/null || return 0
   return 1
@@ -25,13 +27,13 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
   sudo=(sudo)
 else
-  echo "The book needs TeX Live (xelatex, TikZ) and pdf2svg, which are not installed." >&2
+  echo "The book needs TeX Live (xelatex, TikZ), pdf2svg and, for its tests, Chromium; some are missing." >&2
   echo "Run, as an administrator:" >&2
   echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
   exit 1
 fi
 if ! command -v apt-get >/dev/null; then
-  echo "No apt-get here: install TeX Live with xelatex and TikZ, latexmk, pdf2svg and poppler-utils with your system's package manager." >&2
+  echo "No apt-get here: install TeX Live with xelatex and TikZ, latexmk, pdf2svg, poppler-utils and chromium with your system's package manager." >&2
   exit 1
 fi
 echo "Installing system packages: ${packages[*]}"

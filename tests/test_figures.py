@@ -12,7 +12,7 @@ def generated(tmp_path_factory):
     return root
 
 
-COMMITTED = ["img/lenet.png", "img/padding_valid.gif", "img/padding_valid.pdf",
+COMMITTED = ["img/lenet.png", "img/favicon.png", "img/padding_valid.gif", "img/padding_valid.pdf",
              "img/padding_same.gif", "img/padding_same.pdf", "data/cat.jpg"]
 
 
@@ -40,6 +40,11 @@ def test_padding_animation_has_one_frame_per_output_pixel(generated, padding, fr
     with Image.open(generated / f"img/padding_{padding}.gif") as gif:
         assert gif.n_frames == frames
         assert gif.info["loop"] == 0
+
+
+def test_favicon_is_32_pixels_square(generated):
+    with Image.open(generated / "img/favicon.png") as icon:
+        assert icon.size == (32, 32) and icon.mode == "RGBA"
 
 
 def test_padding_frames_geometry():

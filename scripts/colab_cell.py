@@ -1,0 +1,87 @@
+"""Write the Colab set-up cell at the top of every executable page (run by `make notebooks`).
+
+Google Colab opens a notebook alone: without notebook_utils.py, without data/, and
+without the few packages Colab lacks. The first code cell of each page fetches and
+installs them there, and does nothing anywhere else. Its download address comes from
+the `repository` section of _config.yml and its package pins from requirements.txt,
+so neither is written twice by hand; a test checks every page carries the current cell.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "# Colab set-up"
+FILES_TO_FETCH = ["notebook_utils.py", "data/cat.jpg"]
+PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
+BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
+
+
+def raw_base_url(config_path=ROOT / "_config.yml"):
+    repository = yaml.safe_load(Path(config_path).read_text())["repository"]
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", repository["url"])
+    if not match:
+        raise ValueError(
+            f"repository.url in {config_path} must be https://github.com/OWNER/REPO "
+            f"(Colab opens GitHub notebooks), got {repository['url']!r}"
+        )
+    owner, repo = match.groups()
+    return f"https://raw.githubusercontent.com/{owner}/{repo}/{repository.get('branch', 'main')}/"
+
+
+def pinned(packages, requirements_path=ROOT / "requirements.txt"):
+    pins = {}
+    for line in Path(requirements_path).read_text().splitlines():
+        name, _, version = line.split("#")[0].split(";")[0].strip().partition("==")
+        if version:
+            pins[name.lower()] = f"{name}=={version.strip()}"
+    missing = [p for p in packages if p not in pins]
+    if missing:
+        raise ValueError(f"{requirements_path} pins no version of {missing}")
+    return [pins[p] for p in packages]
+
+
+def cell_source():
+    return f'''{MARKER}: a notebook opened in Google Colab arrives alone. This cell fetches
+# the course's helpers and data and installs what Colab lacks; elsewhere it does nothing.
+import importlib.util, os, subprocess, sys, urllib.request
+
+if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab"):
+    base_url = os.environ.get("{BASE_URL_VARIABLE}", "{raw_base_url()}")
+    for path in {json.dumps(FILES_TO_FETCH)}:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        urllib.request.urlretrieve(base_url + path, path)
+    missing = [p for p in {json.dumps(pinned(PACKAGES_COLAB_LACKS))}
+               if importlib.util.find_spec(p.split("==")[0]) is None]
+    if missing:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)'''
+
+
+def cell_markdown():
+    return f"```{{code-cell}} ipython3\n:tags: [hide-cell]\n\n{cell_source()}\n```\n"
+
+
+def update_page(page):
+    """Insert the set-up cell before the page's first code cell, or refresh it."""
+    text = page.read_text()
+    first = text.index("```{code-cell}")
+    if MARKER in text[first: text.index("\n```\n", first)]:
+        end = text.index("\n```\n", first) + len("\n```\n")
+        text = text[:first] + cell_markdown() + text[end:]
+    else:
+        text = text[:first] + cell_markdown() + "\n" + text[first:]
+    page.write_text(text)
+
+
+def executable_pages(book=ROOT / "book"):
+    return sorted(p for p in book.glob("*.md") if "\nkernelspec:" in p.read_text())
+
+
+if __name__ == "__main__":
+    for page in [Path(p) for p in sys.argv[1:]] or executable_pages():
+        update_page(page)
+        print(f"Colab set-up cell written in {page}")

@@ -1,0 +1,65 @@
+"""HTML plumbing of the book.
+
+- MathJax is served from the book itself, so that equations render offline and no
+  page loads a script from a third-party host.
+- Each script is included once: sphinx-thebe registers its inline configuration on an
+  event that fires twice, and the second copy is a JavaScript error ("THEBE_JS_URL has
+  already been declared").
+
+MathJax 3 comes from the `django-static-mathjax` wheel (plain static files; Django is
+not needed). Only the parts the book uses are copied into `_static/mathjax/`.
+"""
+
+import shutil
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+# What tex-chtml.js loads: the fonts, TeX extensions on demand, accessibility modules.
+MATHJAX_PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y"]
+
+
+def mathjax_source():
+    try:
+        import mathjax  # the django-static-mathjax package
+    except ImportError as error:
+        raise ExtensionError(
+            "MathJax is not installed: `pip install -r requirements.txt` installs it "
+            "(package django-static-mathjax)"
+        ) from error
+    source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    if not (source / "tex-chtml.js").is_file():
+        raise ExtensionError(f"MathJax files not found in {source}")
+    return source
+
+
+def copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    source = mathjax_source()
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / part, target / part)
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # An inline script's file name is None or "", depending on who added it.
+        key = (getattr(script, "filename", None) or "",
+               tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    mathjax_source()  # fail early, with a clear message
+    app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

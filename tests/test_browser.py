@@ -1,0 +1,145 @@
+"""The built book in a real browser: Debian's Chromium, driven by Playwright, against the
+HTML served on localhost. Screenshots are kept in _build/test-artifacts/."""
+
+import functools
+import http.server
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTEFACTS = REPO_ROOT / "_build" / "test-artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(html_dir):
+    handler = functools.partial(QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page loaded in a fresh context, with what went wrong while loading it."""
+
+    def __init__(self, browser, url):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors, self.missing, self.external = [], [], []
+        local_host = urlparse(url).netloc
+        # Nothing may be fetched from another host while the page loads.
+        self.page.route("**/*", self._only_local(local_host))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("response", lambda r: self.missing.append(r.url) if r.status >= 400 else None)
+        self.page.goto(url, wait_until="networkidle")
+
+    def _only_local(self, local_host):
+        def handle(route):
+            if urlparse(route.request.url).netloc in (local_host, ""):
+                route.continue_()
+            else:
+                self.external.append(route.request.url)
+                route.abort()
+        return handle
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def chapter(browser, site):
+    visit = Visit(browser, f"{site}/book/convnets.html")
+    # MathJax typesets asynchronously: wait for the three numbered equations.
+    visit.page.wait_for_function(
+        "() => document.querySelectorAll('div.math mjx-container').length >= 3", timeout=20000)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(ARTEFACTS / "chapter-top.png"))
+    visit.page.screenshot(path=str(ARTEFACTS / "chapter-full.png"), full_page=True)
+    yield visit
+    visit.close()
+
+
+def test_launch_menu_offers_binder_and_colab_notebooks(chapter):
+    page = chapter.page
+    page.click("button[aria-label='Launch interactive content']")
+    binder = page.locator("a[href*='mybinder.org']")
+    colab = page.locator("a[href*='colab.research.google.com']")
+    binder.first.wait_for(state="visible")
+    assert binder.first.get_attribute("href") == (
+        "https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/book/convnets.ipynb")
+    assert colab.first.is_visible()
+    assert colab.first.get_attribute("href") == (
+        "https://colab.research.google.com/github/OWNER/REPO/blob/main/book/convnets.ipynb")
+    page.screenshot(path=str(ARTEFACTS / "chapter-launch-menu.png"))
+    page.keyboard.press("Escape")
+
+
+def test_live_code_button_is_there(chapter):
+    live = chapter.page.locator("button.thebe-launch-button, button:has-text('Live Code')")
+    assert live.count() >= 1
+
+
+def test_download_buttons(chapter):
+    page = chapter.page
+    assert page.locator("a[href$='.ipynb'][download], a[href*='_sources'][href$='.ipynb']").count() >= 1
+    assert page.locator("a[href*='_sources'][href$='.md']").count() >= 1
+
+
+def test_animation_plays_and_steps(chapter):
+    page = chapter.page
+    player = page.locator(".course-animation")
+    player.scroll_into_view_if_needed()
+    assert player.get_attribute("data-frame") == "0"
+    assert page.locator(".course-animation-frame path").count() == 2
+    page.click(".course-animation button[data-action=forward]")
+    assert player.get_attribute("data-frame") == "1"
+    first_line = page.locator(".course-animation-frame path").first.get_attribute("d")
+    page.click(".course-animation button[data-action=play]")
+    page.wait_for_function(
+        "() => Number(document.querySelector('.course-animation').dataset.frame) >= 4", timeout=5000)
+    page.click(".course-animation button[data-action=play]")  # pause
+    paused_at = player.get_attribute("data-frame")
+    page.wait_for_timeout(400)
+    assert player.get_attribute("data-frame") == paused_at
+    assert page.locator(".course-animation-frame path").first.get_attribute("d") != first_line
+    player.screenshot(path=str(ARTEFACTS / "animation-after-play.png"))
+
+
+def test_equations_are_typeset(chapter):
+    page = chapter.page
+    assert page.locator("div.math mjx-container").count() == 3
+    # No raw TeX left: MathJax replaced every inline formula too.
+    assert page.locator("span.math:not(:has(mjx-container))").count() == 0
+
+
+@pytest.mark.parametrize("path", ["book/intro.html", "book/convnets.html"])
+def test_no_javascript_error_no_missing_asset_no_external_request(browser, site, path):
+    visit = Visit(browser, f"{site}/{path}")
+    try:
+        visit.page.wait_for_timeout(500)
+        assert visit.errors == []
+        assert visit.missing == []
+        assert visit.external == []
+    finally:
+        visit.close()
