@@ -169,9 +169,13 @@ class AnimationPlayer:
     anything, uses ``_repr_png_``.
     """
 
-    def __init__(self, html, key_frames_png):
+    def __init__(self, html, key_frames_png, n_frames):
         self.html = html
         self.key_frames_png = key_frames_png
+        self.n_frames = n_frames
+
+    def __repr__(self):  # the plain-text output: no memory address, so builds agree
+        return f"<animation player, {self.n_frames} frames>"
 
     def _repr_html_(self):
         return self.html
@@ -270,7 +274,7 @@ def animation_player(animation, key_frames=None):
         .replace("FRAME_DATA", data)
         .replace("LAST_FRAME", str(len(frames) - 1))
     )
-    return AnimationPlayer(html, key_frames_png)
+    return AnimationPlayer(html, key_frames_png, len(frames))
 
 
 def _draw_key_frames(figure, frames, key_frames, columns=2):

@@ -4,10 +4,11 @@
 #   xelatex + TikZ: the TikZ figures (sphinxcontrib-tikz) and the PDF book
 #   pdf2svg:        turns each TikZ figure into an SVG for the HTML book
 #   chromium:       the browser of the tests (driven by Playwright)
+#   iproute2:       brings up the loopback interface of the tests' offline namespace
 set -euo pipefail
 
 packages=(texlive-xetex texlive-latex-extra texlive-pictures texlive-fonts-recommended
-          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils chromium fonts-dejavu-core)
+          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils chromium fonts-dejavu-core iproute2)
 
 missing() {
   command -v xelatex >/dev/null || return 0
@@ -15,6 +16,7 @@ missing() {
   command -v latexmk >/dev/null || return 0
   command -v pdftotext >/dev/null || return 0
   [ -x /usr/bin/chromium ] || return 0
+  command -v ip >/dev/null || return 0
   kpsewhich tikz.sty >/dev/null || return 0
   kpsewhich fontspec.sty >/dev/null || return 0
   return 1

@@ -1,24 +1,15 @@
 """Launching the pages elsewhere: Colab (a notebook alone) and Binder (binder/ files)."""
 
 import os
-import shutil
 import subprocess
-import sys
 import venv
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import colab_cell  # noqa: E402
-
-PAGES = colab_cell.executable_pages()
-NOTEBOOKS = [page.with_suffix(".ipynb") for page in PAGES]
+from conftest import NOTEBOOKS, PAGES, REPO_ROOT, colab_cell
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -41,43 +32,9 @@ def test_colab_cell_derives_its_address_from_the_config(tmp_path):
         colab_cell.pinned(["not-a-package"])
 
 
-def run_notebook(path, env, cwd):
-    notebook = nbformat.read(path, as_version=4)
-    # After the page, report where the helpers were imported from.
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import notebook_utils, os\nprint('helpers from', os.path.dirname(os.path.abspath(notebook_utils.__file__)))"
-    ))
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
-    client.execute(env=env)
-    return notebook
-
-
-@pytest.fixture(scope="module")
-def colab_environment(tmp_path_factory):
-    """A stand-in `google.colab` module, and a local copy of the repository's raw files."""
-    root = tmp_path_factory.mktemp("colab")
-    fake = root / "fake-modules" / "google" / "colab"
-    fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text('"""Stand-in for Colab\'s module, for the tests."""\n')
-    mirror = root / "raw-files"
-    for relative in colab_cell.FILES_TO_FETCH:
-        (mirror / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO_ROOT / relative, mirror / relative)
-    env = {**os.environ,
-           "PYTHONPATH": str(root / "fake-modules"),
-           colab_cell.BASE_URL_VARIABLE: mirror.as_uri() + "/",
-           "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    return root, env
-
-
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_alone_as_on_colab(notebook, colab_environment):
-    root, env = colab_environment
-    folder = root / notebook.stem
-    folder.mkdir()
-    shutil.copy(notebook, folder / notebook.name)  # the notebook alone, as Colab gets it
-    executed = run_notebook(folder / notebook.name, env, folder)
+def test_notebook_runs_alone_as_on_colab(notebook, colab_runs):
+    folder, executed = colab_runs[notebook.stem]
     for relative in colab_cell.FILES_TO_FETCH:
         assert (folder / relative).is_file(), f"{relative} was not fetched"
     last_output = executed.cells[-1].outputs[0]["text"]
@@ -105,6 +62,7 @@ def binder_venv(tmp_path_factory):
     return location, env
 
 
+@pytest.mark.installs_packages
 def test_binder_environment_opens_markdown_pages_as_notebooks(binder_venv):
     location, _ = binder_venv
     assert (location / "share/jupyter/labextensions/jupyterlab-jupytext").is_dir()
@@ -112,6 +70,7 @@ def test_binder_environment_opens_markdown_pages_as_notebooks(binder_venv):
     assert '"markdown": "Jupytext Notebook"' in overrides
 
 
+@pytest.mark.installs_packages
 def test_binder_environment_executes_every_page_from_the_book_folder(binder_venv):
     """nbmake, in the Binder environment, runs each page's notebook inside book/."""
     location, env = binder_venv

@@ -129,6 +129,7 @@ def test_animation_has_a_key_frame_strip_for_print():
     default = Image.open(io.BytesIO(nu.animation_player(_line_animation(frames=6))._repr_png_()))
     assert default.size == (2 * width, 2 * height)  # four frames by default
     assert player._repr_html_() == player.html
+    assert repr(player) == "<animation player, 6 frames>"
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")

@@ -1,0 +1,60 @@
+"""Hermetic, deterministic, pinned: the book builds the same way every time, offline."""
+
+import os
+import re
+import socket
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import NOTEBOOKS, REPO_ROOT
+
+
+@pytest.mark.skipif(os.environ.get("CNN_COURSE_OFFLINE") != "1",
+                    reason="run through scripts/offline.sh (`make test`) to check isolation")
+def test_the_tests_run_without_network():
+    # Only the loopback interface exists in the tests' network namespace.
+    assert [name for _, name in socket.if_nameindex()] == ["lo"]
+    with pytest.raises(OSError):
+        socket.getaddrinfo("pypi.org", 443)
+
+
+def test_requirements_pin_exact_versions():
+    for line in (REPO_ROOT / "requirements.txt").read_text().splitlines():
+        requirement = line.split("#")[0].split(";")[0].strip()
+        if requirement:
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][\w.+]*", requirement), line
+
+
+def test_no_page_loads_an_unpinned_external_script(html_dir):
+    for page in html_dir.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for script in soup.find_all("script", src=True):
+            if re.match(r"(https?:)?//", script["src"]):
+                assert script.get("integrity", "").startswith("sha"), (
+                    f"{page.relative_to(html_dir)} loads {script['src']} without an integrity hash")
+        for link in soup.find_all("link", rel="stylesheet", href=True):
+            if re.match(r"(https?:)?//", link["href"]):
+                assert link.get("integrity"), f"{page.relative_to(html_dir)} loads {link['href']}"
+
+
+def outputs(notebook):
+    """Every output of every code cell, without execution counts and metadata."""
+    return [
+        [{key: value for key, value in output.items() if key not in ("execution_count", "metadata")}
+         for output in cell.get("outputs", [])]
+        for cell in notebook.cells if cell.cell_type == "code"
+    ]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_two_executions_print_identical_outputs(notebook, html_dir, colab_runs):
+    """The build's execution and an independent one (the Colab run) agree on every output:
+    every number printed, every figure drawn."""
+    built = nbformat.read(html_dir.parent / "jupyter_execute" / "book" / notebook.name, as_version=4)
+    _, rerun = colab_runs[notebook.stem]
+    rerun_outputs = outputs(rerun)[:-1]  # the Colab test's own last cell
+    assert len(outputs(built)) == len(rerun_outputs)
+    for index, (first, second) in enumerate(zip(outputs(built), rerun_outputs)):
+        assert first == second, f"{notebook.name}: code cell {index} printed something else"
