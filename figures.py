@@ -225,6 +225,8 @@ def write_cat_photo(path):
 def generate_all(root=REPO_ROOT):
     """Write every generated file under ``root`` (the repository by default)."""
     root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"cannot write the figures under {root}: no such folder")
     img = root / "img"
     img.mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,8 @@ def gaussian_taps(n_taps=5, half_width=2.0):
 def make_deterministic(seed=0):
     """Seed Python, NumPy and TensorFlow, and make TensorFlow's operations deterministic,
     so that training prints the same numbers at every run."""
+    if not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     import keras
     import tensorflow as tf
 
@@ -134,7 +136,12 @@ def load_rgb_image(path):
             f"Image {path} not found. The course's data live in {DATA_DIR}; "
             "run `make figures` from the repository root to recreate data/cat.jpg."
         )
-    image = np.asarray(plt.imread(path))
+    from PIL import UnidentifiedImageError
+
+    try:
+        image = np.asarray(plt.imread(path))
+    except UnidentifiedImageError as error:
+        raise ValueError(f"{path} is not an image file that can be read") from error
     if image.ndim != 3 or image.shape[2] not in (3, 4):
         raise ValueError(
             f"{path} is not an RGB image: expected shape (height, width, 3), "

@@ -82,3 +82,8 @@ def test_generators_check_their_output_path(tmp_path):
 def test_cat_photo_is_the_scikit_image_chelsea(generated):
     with Image.open(generated / "data/cat.jpg") as photo:
         assert photo.size == (451, 300) and photo.mode == "RGB"
+
+
+def test_generate_all_needs_an_existing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        figures.generate_all(tmp_path / "nowhere")

@@ -199,3 +199,16 @@ def test_make_deterministic_repeats_training():
         return model.get_weights()[0]
 
     assert np.array_equal(train(), train())
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", None, True])
+def test_make_deterministic_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="non-negative integer"):
+        nu.make_deterministic(seed)
+
+
+def test_load_rgb_image_rejects_a_file_that_is_not_an_image(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("not an image")
+    with pytest.raises(ValueError, match="notes.jpg is not an image file"):
+        nu.load_rgb_image(path)
