@@ -7,6 +7,7 @@ puts it on the path of the course's virtual environment.
 
 import hashlib
 import io
+from html import escape as html_escape
 import json
 import os
 from pathlib import Path
@@ -191,14 +192,15 @@ class AnimationPlayer:
         return self.key_frames_png
 
 
-def animation_player(animation, key_frames=None):
+def animation_player(animation, description, key_frames=None):
     """Turn a line animation (e.g. celluloid's ``camera.animate()``) into a light player.
 
     The figure is drawn once as SVG, without the animated lines; each frame only
     stores the outlines of its lines, and a small script redraws them. This keeps the
     page light and sharp on any screen. The player has play/pause, step, first/last
-    buttons, a frame slider and a speed selector. ``key_frames`` (frame indices, four
-    evenly spaced ones by default) are drawn side by side for print.
+    buttons, a frame slider and a speed selector. ``description`` is the text
+    alternative read to those who cannot see the animation. ``key_frames`` (frame
+    indices, four evenly spaced ones by default) are drawn side by side for print.
 
     Only ``Line2D`` artists (lines without markers) may change from frame to frame;
     everything else must be static (drawn in an inset axes, for instance, which
@@ -208,6 +210,11 @@ def animation_player(animation, key_frames=None):
         raise TypeError(
             "animation_player expects a matplotlib ArtistAnimation "
             f"(what celluloid's camera.animate() returns), got {type(animation).__name__}"
+        )
+    if not (isinstance(description, str) and len(description.split()) >= 5):
+        raise ValueError(
+            "description must say in a sentence what the animation shows (it is read to "
+            f"readers who cannot see it), got {description!r}"
         )
     # ArtistAnimation keeps its figure, frames and interval in these attributes.
     figure, frames, interval = animation._fig, animation._framedata, animation._interval
@@ -269,6 +276,8 @@ def animation_player(animation, key_frames=None):
     plt.close(figure)
     background = buffer.getvalue()
     background = background[background.index("<svg") :]
+    label = html_escape(description, quote=True)
+    background = background.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
 
     data = json.dumps(
         {"styles": styles, "clips": clips, "frames": frame_paths, "interval": interval},

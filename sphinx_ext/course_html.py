@@ -2,6 +2,7 @@
 
 - MathJax is served from the book itself, so that equations render offline and no
   page loads a script from a third-party host.
+- Bibliography entries get an ARIA role that is not deprecated.
 - Each script is included once: sphinx-thebe registers its inline configuration on an
   event that fires twice, and the second copy is a JavaScript error ("THEBE_JS_URL has
   already been declared").
@@ -58,8 +59,16 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def accessible_bibliography(app, pagename, templatename, context, doctree):
+    """Docutils marks bibliography entries with the deprecated ARIA role doc-biblioentry,
+    inside a role="list": make them the list items they are."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     mathjax_source()  # fail early, with a clear message
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
+    app.connect("html-page-context", accessible_bibliography)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,55 @@
+"""WCAG 2.1 AA: axe-core in headless Chromium on every page, and text alternatives."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
+
+from test_browser import ARTEFACTS, Visit, browser, site  # noqa: F401 (fixtures)
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "rules": {"heading-order": {"enabled": True}}}
+
+
+def book_pages(html_dir):
+    return sorted(p.relative_to(html_dir).as_posix() for p in (html_dir / "book").glob("*.html"))
+
+
+def test_axe_finds_no_violation(browser, site, html_dir):  # noqa: F811
+    report = []
+    for path in book_pages(html_dir):
+        visit = Visit(browser, f"{site}/{path}")
+        try:
+            if visit.page.locator("div.math").count():
+                visit.page.wait_for_function(
+                    "() => document.querySelectorAll('div.math mjx-container').length"
+                    " === document.querySelectorAll('div.math').length", timeout=20000)
+            results = Axe().run(visit.page, options=AXE_OPTIONS).response
+            for violation in results["violations"]:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                report.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+            assert results["passes"], "axe ran no check at all"
+        finally:
+            visit.close()
+    assert report == []
+
+
+def looks_like_a_file_name(text):
+    return bool(re.search(r"\.(svg|png|gif|jpe?g|pdf)$|^\.\./|_images/", text.strip()))
+
+
+def test_every_image_has_a_meaningful_text_alternative(html_dir):
+    for path in book_pages(html_dir):
+        soup = BeautifulSoup((html_dir / path).read_text(), "html.parser")
+        for img in soup.find_all("img"):
+            alt = (img.get("alt") or "").strip()
+            assert alt and not looks_like_a_file_name(alt) and len(alt.split()) >= 2, (
+                f"{path}: image {img['src']} has alt {alt!r}")
+        for player in soup.select(".course-animation svg"):
+            assert player.get("role") == "img" and len(player.get("aria-label", "").split()) >= 5
+
+
+def test_alt_check_catches_a_file_name():
+    assert looks_like_a_file_name("../_images/0123abcd.svg")
+    assert not looks_like_a_file_name("A blurred cat")
