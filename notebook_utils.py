@@ -7,9 +7,9 @@ puts it on the path of the course's virtual environment.
 
 import hashlib
 import io
-from html import escape as html_escape
 import json
 import os
+from html import escape as html_escape
 from pathlib import Path
 
 import matplotlib as mpl
@@ -17,9 +17,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import ArtistAnimation
 
-# TensorFlow's C++ start-up messages would otherwise land in the pages' outputs; this
+# TensorFlow's C++ log (start-up notes, harmless graph warnings during training) would
+# otherwise land in the pages' outputs; Python errors still raise. This
 # module is imported before TensorFlow on every page.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # Matplotlib stamps SVG and PDF files with this date instead of the current time, so that
 # a rebuild writes identical figures.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
@@ -105,21 +106,28 @@ def training_progress(log_every=5):
     progress bars.
     """
     import keras
-    from IPython.display import display
+    from IPython.display import DisplayHandle
 
     if not (isinstance(log_every, int) and log_every >= 1):
         raise ValueError(f"log_every must be a positive integer, got {log_every!r}")
 
+    def as_text(line):  # shown as it is, not as a quoted Python string
+        return {"text/plain": line}
+
     class TrainingProgress(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self.status = display(f"epoch 0/{self.params['epochs']}", display_id=True)
+            self.status = DisplayHandle()
+            self.status.display(as_text(f"epoch 0/{self.params['epochs']}"), raw=True)
 
         def on_epoch_end(self, epoch, logs=None):
             metrics = " - ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
             line = f"epoch {epoch + 1}/{self.params['epochs']}: {metrics}"
-            self.status.update(line)
+            self.status.update(as_text(line), raw=True)
             if (epoch + 1) % log_every == 0 or epoch + 1 == self.params["epochs"]:
                 print(line)
+
+        def on_train_end(self, logs=None):
+            self.status.update(as_text(f"trained for {self.params['epochs']} epochs"), raw=True)
 
     return TrainingProgress()
 
