@@ -97,6 +97,28 @@ def make_deterministic(seed=0):
     tf.config.experimental.enable_op_determinism()
 
 
+def build_lenet(input_shape=(32, 32, 1), n_classes=10):
+    """The LeNet of the core chapter (ReLU, max pooling), as a Keras model."""
+    if not (len(input_shape) == 3 and all(isinstance(n, int) and n > 0 for n in input_shape)):
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
+    if input_shape[0] < 16 or input_shape[1] < 16:
+        raise ValueError(f"LeNet needs inputs of at least 16x16 pixels, got {input_shape[:2]}")
+    import keras
+    from keras import layers
+
+    return keras.Sequential(name="lenet", layers=[
+        keras.Input(shape=input_shape),
+        layers.Conv2D(filters=6, kernel_size=5, padding="valid", activation="relu", name="C1"),
+        layers.MaxPool2D(pool_size=2, name="S2"),
+        layers.Conv2D(filters=16, kernel_size=5, padding="valid", activation="relu", name="C3"),
+        layers.MaxPool2D(pool_size=2, name="S4"),
+        layers.Flatten(),
+        layers.Dense(120, activation="relu", name="F5"),
+        layers.Dense(84, activation="relu", name="F6"),
+        layers.Dense(n_classes, activation="softmax", name="output"),
+    ])
+
+
 def training_progress(log_every=5):
     """A Keras callback for ``model.fit(..., verbose=0, callbacks=[training_progress()])``.
 

@@ -222,3 +222,14 @@ def test_load_rgb_image_rejects_a_file_that_is_not_an_image(tmp_path):
 def test_animation_needs_a_description():
     with pytest.raises(ValueError, match="description must say"):
         nu.animation_player(_line_animation(), "")
+
+
+def test_build_lenet_has_61706_parameters():
+    model = nu.build_lenet()
+    assert model.count_params() == 61_706
+    assert [layer.name for layer in model.layers][:2] == ["C1", "S2"]
+    assert model.output_shape == (None, 10)
+    with pytest.raises(ValueError, match="at least 16x16"):
+        nu.build_lenet((8, 8, 1))
+    with pytest.raises(ValueError, match="height, width, channels"):
+        nu.build_lenet((32, 32))
