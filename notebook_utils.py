@@ -21,6 +21,11 @@ from matplotlib.animation import ArtistAnimation
 # otherwise land in the pages' outputs; Python errors still raise. This
 # module is imported before TensorFlow on every page.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# TensorFlow's oneDNN kernels sum floating-point numbers in an order that depends on the
+# CPU, so printed results would differ in the last digits from machine to machine; they
+# also announce themselves on stderr with a time stamp, which the log level above does
+# not silence. The plain kernels give the same numbers everywhere.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # Matplotlib stamps SVG and PDF files with this date instead of the current time, so that
 # a rebuild writes identical figures.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
@@ -95,6 +100,39 @@ def make_deterministic(seed=0):
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+def cosine_decay(learning_rate, epochs, n_examples, batch_size):
+    """A learning rate that decays from ``learning_rate`` to zero along a cosine over
+    ``epochs`` epochs of ``n_examples`` examples in batches of ``batch_size``; give it to
+    any Keras optimiser, e.g. ``keras.optimizers.Adam(cosine_decay(3e-3, 20, 4000, 64))``.
+
+    Large steps first, then ever smaller ones: the last epochs fine-tune the weights
+    instead of jumping around a minimum.
+    """
+    for name, value in [("epochs", epochs), ("n_examples", n_examples), ("batch_size", batch_size)]:
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not (isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
+            and 0 < learning_rate < 1):
+        raise ValueError(f"learning_rate must be a number between 0 and 1, got {learning_rate!r}")
+    import keras
+
+    steps = epochs * -(-n_examples // batch_size)  # batches per epoch, the last one partial
+    return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+
+
+def load_mnist1d():
+    """The MNIST-1D data set (Greydanus, 2020), generated locally with its default seed.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: 4,000 and 1,000 signals of 40
+    samples, shaped (n, 40, 1) for Keras' 1D layers, and their labels 0 to 9.
+    """
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    data = make_dataset(get_dataset_args())  # no download: built from fixed templates
+    return ((data["x"][..., np.newaxis], data["y"]),
+            (data["x_test"][..., np.newaxis], data["y_test"]))
 
 
 def build_lenet(input_shape=(32, 32, 1), n_classes=10):

@@ -175,18 +175,37 @@ def test_gaussian_taps_match_the_chapter():
         nu.gaussian_taps(4)
 
 
-def test_training_progress_logs_every_few_epochs(capsys):
+class RecordedDisplay:
+    """Stands in for IPython's DisplayHandle: records what the status line shows."""
+
+    shown = []
+
+    def display(self, obj, raw=False):
+        self.shown.append(obj["text/plain"])
+
+    update = display
+
+
+def test_training_progress_logs_every_few_epochs(capsys, monkeypatch):
+    import IPython.display
     import keras
 
+    # Whether an IPython shell exists in this test session decides where a real display
+    # goes (to stdout or nowhere): record the status line apart from the printed log.
+    RecordedDisplay.shown = []
+    monkeypatch.setattr(IPython.display, "DisplayHandle", RecordedDisplay)
     nu.make_deterministic(0)
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
     model.compile(loss="mse")
     x, y = np.ones((8, 3)), np.zeros((8, 1))
     model.fit(x, y, epochs=7, verbose=0, callbacks=[nu.training_progress(log_every=3)])
-    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
-    # The status line is displayed (and updated) too; the log itself has epochs 3, 6, 7.
-    logged = [line.split(":")[0] for line in printed if "loss" in line]
-    assert logged[-3:] == ["epoch 3/7", "epoch 6/7", "epoch 7/7"]
+    logged = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in logged] == ["epoch 3/7", "epoch 6/7", "epoch 7/7"]
+    assert all(re.fullmatch(r"epoch \d/7: loss \d+\.\d{4}", line) for line in logged)
+    # The status line starts at epoch 0, follows every epoch, and ends with a summary.
+    status = RecordedDisplay.shown
+    assert status[0] == "epoch 0/7" and status[-1] == "trained for 7 epochs"
+    assert [line.split(":")[0] for line in status[1:-1]] == [f"epoch {n}/7" for n in range(1, 8)]
     with pytest.raises(ValueError, match="log_every"):
         nu.training_progress(log_every=0)
 
@@ -233,3 +252,34 @@ def test_build_lenet_has_61706_parameters():
         nu.build_lenet((8, 8, 1))
     with pytest.raises(ValueError, match="height, width, channels"):
         nu.build_lenet((32, 32))
+
+
+def test_cosine_decay_goes_from_the_learning_rate_to_zero():
+    # 100 examples in batches of 32: 4 batches per epoch, 12 steps in 3 epochs.
+    schedule = nu.cosine_decay(0.1, epochs=3, n_examples=100, batch_size=32)
+    rates = [float(schedule(step)) for step in [0, 6, 12, 20]]
+    assert np.allclose(rates, [0.1, 0.05, 0.0, 0.0], atol=1e-7)
+    assert np.all(np.diff([float(schedule(step)) for step in range(13)]) < 0)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ((0.0, 3, 100, 32), "learning_rate must be a number between 0 and 1"),
+    ((2, 3, 100, 32), "learning_rate must be a number between 0 and 1"),
+    (("0.1", 3, 100, 32), "learning_rate must be a number between 0 and 1"),
+    ((0.1, 0, 100, 32), "epochs must be a positive integer"),
+    ((0.1, 3, 2.5, 32), "n_examples must be a positive integer"),
+    ((0.1, 3, 100, None), "batch_size must be a positive integer"),
+])
+def test_cosine_decay_rejects_bad_arguments(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        nu.cosine_decay(*arguments)
+
+
+def test_load_mnist1d_is_local_seeded_and_shaped_for_keras():
+    (x_train, y_train), (x_test, y_test) = nu.load_mnist1d()
+    assert x_train.shape == (4000, 40, 1) and x_test.shape == (1000, 40, 1)
+    assert y_train.shape == (4000,) and y_test.shape == (1000,)
+    assert set(np.unique(y_train)) == set(range(10))
+    assert np.all(np.bincount(y_train) > 300)  # every class well represented
+    (again, _), _ = nu.load_mnist1d()
+    assert np.array_equal(x_train, again)
