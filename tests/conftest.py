@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -35,6 +36,18 @@ def html_dir():
     result = build_book(REPO_ROOT)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     return REPO_ROOT / "_build" / "html"
+
+
+def executed_in_build(notebook_path):
+    """The page as the build executed it, with its outputs, from the execution cache.
+
+    (MyST-NB's copy in _build/jupyter_execute loses its outputs when the page comes from
+    the cache, so the cache itself is the reference.)"""
+    from jupyter_cache import get_cache
+
+    page = jupytext.read(notebook_path.with_suffix(".md"))
+    _, notebook = get_cache(REPO_ROOT / "_build" / ".jupyter_cache").merge_match_into_notebook(page)
+    return notebook
 
 
 @pytest.fixture(scope="session")
