@@ -33,13 +33,19 @@ BUDGETS = {
 SLOW_CELL_S = 1.0
 
 
-def timed_build(root=ROOT):
-    """Build the book at ``root``; return seconds and the pages that were executed."""
-    command = [*JUPYTER_BOOK[:2], str(root), *JUPYTER_BOOK[3:]]
+def timed_build(root=ROOT, allowed_warning=None):
+    """Build the book at ``root``; return seconds and the pages that were executed.
+
+    The build is strict, except that warnings matching ``allowed_warning`` (a regular
+    expression) are tolerated."""
+    flags = JUPYTER_BOOK[3:] if allowed_warning is None else ["-n", "--keep-going"]
+    command = [*JUPYTER_BOOK[:2], str(root), *flags]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if result.returncode != 0:
+    warnings = re.findall(r"WARNING: .*", result.stdout + result.stderr)
+    unexpected = [w for w in warnings if allowed_warning is None or not re.search(allowed_warning, w)]
+    if result.returncode != 0 or unexpected:
         sys.exit(f"build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     executed = sorted(set(re.findall(r"book/(\w+)\.md: Executing notebook", result.stdout)))
     return seconds, executed
@@ -57,7 +63,9 @@ def copy_of_the_book(scratch, core_only=False):
 def core_chapter_cold_build():
     """The core chapter alone, from nothing: what a teacher waits for after a clone."""
     with tempfile.TemporaryDirectory() as scratch:
-        seconds, executed = timed_build(copy_of_the_book(scratch, core_only=True))
+        # The chapter's links to the hands-on pages, left out of this build, cannot resolve.
+        seconds, executed = timed_build(copy_of_the_book(scratch, core_only=True),
+                                        allowed_warning=r"undefined label: 'sec:")
     assert executed == ["convnets"], executed
     return seconds
 
