@@ -58,11 +58,12 @@ figures: $(BIN)/.installed
 	$(BIN)/python -m figures
 
 # Pages with a kernel (jupytext notebooks) get the Colab set-up cell and an .ipynb twin
-# without outputs (what Colab and Binder open).
+# without outputs (what Colab and Binder open). --update keeps the twins' cell ids, so
+# that a regenerated twin differs from the committed one only where the page changed.
 NOTEBOOK_PAGES = $(shell grep -l "^kernelspec:" book/*.md)
 notebooks: $(BIN)/.installed
 	$(BIN)/python scripts/colab_cell.py $(NOTEBOOK_PAGES)
-	$(BIN)/jupytext --to ipynb $(NOTEBOOK_PAGES)
+	$(BIN)/jupytext --update --to ipynb $(NOTEBOOK_PAGES)
 
 clean:
 	rm -rf _build

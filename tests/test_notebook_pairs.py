@@ -26,5 +26,6 @@ def test_ipynb_twin_matches_page_and_has_no_outputs(page):
     for cell in actual.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{twin.name} carries outputs: run `make notebooks`"
+                f"{twin.name} carries outputs: clear them (Jupyter: Edit > Clear Outputs of All"
+                " Cells) or `git checkout` it, then run `make notebooks`"
             )
