@@ -38,7 +38,7 @@ def timed_build(root=ROOT, allowed_warning=None):
 
     The build is strict, except that warnings matching ``allowed_warning`` (a regular
     expression) are tolerated."""
-    flags = JUPYTER_BOOK[3:] if allowed_warning is None else ["-n", "--keep-going"]
+    flags = [f for f in JUPYTER_BOOK[3:] if allowed_warning is None or f != "-W"]
     command = [*JUPYTER_BOOK[:2], str(root), *flags]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)

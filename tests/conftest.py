@@ -7,6 +7,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from jupyter_cache import get_cache
 from nbclient import NotebookClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +40,23 @@ def html_dir():
     return REPO_ROOT / "_build" / "html"
 
 
+@pytest.fixture(scope="module")
+def page(request, html_dir):
+    """The built HTML of the page a test module names in its ``PAGE`` (e.g. "resnet")."""
+    return BeautifulSoup((html_dir / "book" / f"{request.module.PAGE}.html").read_text(),
+                         "html.parser")
+
+
+def exercises_and_solutions(page):
+    """A built page's exercise boxes, and its solutions (drop-downs, hidden by default)."""
+    return page.select("div.exercise"), page.select("div.solution.dropdown")
+
+
 def executed_in_build(notebook_path):
     """The page as the build executed it, with its outputs, from the execution cache.
 
     (MyST-NB's copy in _build/jupyter_execute loses its outputs when the page comes from
     the cache, so the cache itself is the reference.)"""
-    from jupyter_cache import get_cache
-
     page = jupytext.read(notebook_path.with_suffix(".md"))
     _, notebook = get_cache(REPO_ROOT / "_build" / ".jupyter_cache").merge_match_into_notebook(page)
     return notebook

@@ -4,7 +4,6 @@ import os
 import re
 import socket
 
-import nbformat
 import pytest
 from bs4 import BeautifulSoup
 

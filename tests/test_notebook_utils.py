@@ -175,24 +175,20 @@ def test_gaussian_taps_match_the_chapter():
         nu.gaussian_taps(4)
 
 
-class RecordedDisplay:
-    """Stands in for IPython's DisplayHandle: records what the status line shows."""
-
-    shown = []
-
-    def display(self, obj, raw=False):
-        self.shown.append(obj["text/plain"])
-
-    update = display
-
-
 def test_training_progress_logs_every_few_epochs(capsys, monkeypatch):
     import IPython.display
     import keras
 
     # Whether an IPython shell exists in this test session decides where a real display
     # goes (to stdout or nowhere): record the status line apart from the printed log.
-    RecordedDisplay.shown = []
+    status = []
+
+    class RecordedDisplay:
+        def display(self, obj, raw=False):
+            status.append(obj["text/plain"])
+
+        update = display
+
     monkeypatch.setattr(IPython.display, "DisplayHandle", RecordedDisplay)
     nu.make_deterministic(0)
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
@@ -203,7 +199,6 @@ def test_training_progress_logs_every_few_epochs(capsys, monkeypatch):
     assert [line.split(":")[0] for line in logged] == ["epoch 3/7", "epoch 6/7", "epoch 7/7"]
     assert all(re.fullmatch(r"epoch \d/7: loss \d+\.\d{4}", line) for line in logged)
     # The status line starts at epoch 0, follows every epoch, and ends with a summary.
-    status = RecordedDisplay.shown
     assert status[0] == "epoch 0/7" and status[-1] == "trained for 7 epochs"
     assert [line.split(":")[0] for line in status[1:-1]] == [f"epoch {n}/7" for n in range(1, 8)]
     with pytest.raises(ValueError, match="log_every"):

@@ -2,13 +2,9 @@
 
 import re
 
-import pytest
-from bs4 import BeautifulSoup
+from conftest import exercises_and_solutions
 
-
-@pytest.fixture(scope="module")
-def page(html_dir):
-    return BeautifulSoup((html_dir / "book" / "convolution_by_hand.html").read_text(), "html.parser")
+PAGE = "convolution_by_hand"
 
 
 def printed(page, pattern):
@@ -42,7 +38,7 @@ def test_gradient_descent_recovers_the_gaussian_filter(page):
 
 
 def test_three_exercises_with_hidden_executed_solutions(page):
-    assert len(page.select("div.exercise")) >= 3
-    solutions = page.select("div.solution.dropdown")
+    exercises, solutions = exercises_and_solutions(page)
+    assert len(exercises) >= 3
     assert len(solutions) >= 3
     assert all(solution.select(".cell_output") for solution in solutions)

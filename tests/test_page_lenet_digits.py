@@ -3,12 +3,10 @@
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
+from conftest import exercises_and_solutions
 
-@pytest.fixture(scope="module")
-def page(html_dir):
-    return BeautifulSoup((html_dir / "book" / "lenet_digits.html").read_text(), "html.parser")
+PAGE = "lenet_digits"
 
 
 def test_test_accuracy_is_at_least_98_percent(page):
@@ -37,8 +35,8 @@ def test_mnist_switch_is_shown_but_not_executed(page):
 
 
 def test_exercises_with_hidden_executed_solutions(page):
-    assert len(page.select("div.exercise")) >= 3
-    solutions = page.select("div.solution.dropdown")
+    exercises, solutions = exercises_and_solutions(page)
+    assert len(exercises) >= 3
     assert len(solutions) >= 3
     executed = [s for s in solutions if s.select(".cell_output")]
     assert len(executed) >= 3

@@ -2,13 +2,9 @@
 
 import re
 
-import pytest
-from bs4 import BeautifulSoup
+from conftest import exercises_and_solutions
 
-
-@pytest.fixture(scope="module")
-def page(html_dir):
-    return BeautifulSoup((html_dir / "book" / "mnist1d.html").read_text(), "html.parser")
+PAGE = "mnist1d"
 
 
 def results_table(page):
@@ -60,8 +56,7 @@ def test_equivariance_is_explained(page):
 
 
 def test_exercises_with_hidden_executed_solutions(page):
-    exercises = page.select("div.exercise")
-    solutions = page.select("div.solution.dropdown")
+    exercises, solutions = exercises_and_solutions(page)
     assert len(exercises) >= 3
     assert len(solutions) >= 3
     text = page.get_text()

@@ -4,12 +4,10 @@ network, the figures, the exercises."""
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
+from conftest import exercises_and_solutions
 
-@pytest.fixture(scope="module")
-def page(html_dir):
-    return BeautifulSoup((html_dir / "book" / "resnet.html").read_text(), "html.parser")
+PAGE = "resnet"
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +84,8 @@ def test_equations_are_numbered_and_referenced(page):
 
 
 def test_exercises_with_hidden_executed_solutions(page):
-    assert len(page.select("div.exercise")) >= 3
-    solutions = page.select("div.solution.dropdown")
+    exercises, solutions = exercises_and_solutions(page)
+    assert len(exercises) >= 3
     assert len(solutions) >= 3 and all(s.select(".cell_output") for s in solutions)
     text = page.get_text()
     assert "longest path: 137 samples" in text

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from itertools import groupby
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,16 +23,12 @@ def caption_openings(html_dir):
         for number in numbers:  # MyST figures and TikZ figures alike
             caption = number.find_next_sibling("span", class_="caption-text")
             words = caption.get_text(" ", strip=True).split()
-            runs, run = [], []
-            for word in words + ["$"]:
-                if re.fullmatch(r"[A-Za-z][A-Za-z,;:'-]*", word) and len(run) < 6:
-                    run.append(word)
-                else:
-                    runs.append(run)
-                    run = [word] if re.fullmatch(r"[A-Za-z][A-Za-z,;:'-]*", word) else []
+            runs = [list(run) for plain, run in
+                    groupby(words, key=lambda w: bool(re.fullmatch(r"[A-Za-z][A-Za-z,;:'-]*", w)))
+                    if plain]
             run = next((r for r in runs if len(r) >= 3), None)
             assert run, f"{page.name}: no plain words in the caption {caption.get_text()!r}"
-            openings.append(" ".join(run))
+            openings.append(" ".join(run[:6]))
     return openings
 
 
