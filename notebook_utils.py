@@ -17,19 +17,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import ArtistAnimation
 
-# TensorFlow's C++ log (start-up notes, harmless graph warnings during training) would
-# otherwise land in the pages' outputs; Python errors still raise. This
-# module is imported before TensorFlow on every page.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# TensorFlow's oneDNN kernels sum floating-point numbers in an order that depends on the
-# CPU, so printed results would differ in the last digits from machine to machine; they
-# also announce themselves on stderr with a time stamp, which the log level above does
-# not silence. The plain kernels give the same numbers everywhere.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-# Matplotlib stamps SVG and PDF files with this date instead of the current time, so that
-# a rebuild writes identical figures.
-os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-
 REPO_ROOT = Path(__file__).resolve().parent
 DATA_DIR = REPO_ROOT / "data"
 CAT_PHOTO = DATA_DIR / "cat.jpg"
@@ -54,6 +41,56 @@ COURSE_STYLE = {
     # A fixed salt makes the ids inside SVG figures identical from build to build.
     "svg.hashsalt": "cnn-course",
 }
+
+
+# What ``setup`` puts in the environment before TensorFlow is first imported.
+#  - TF_CPP_MIN_LOG_LEVEL: TensorFlow's C++ log (start-up notes, harmless graph warnings)
+#    would land in the pages' outputs; Python errors still raise.
+#  - TF_ENABLE_ONEDNN_OPTS: oneDNN kernels sum floating-point numbers in an order that
+#    depends on the CPU, so printed results would differ in the last digits from machine
+#    to machine, and they announce themselves on stderr with a time stamp. The plain
+#    kernels give the same numbers everywhere.
+#  - SOURCE_DATE_EPOCH: Matplotlib stamps SVG and PDF files with this date instead of the
+#    current time, so that a rebuild writes identical figures.
+COURSE_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
+                      "SOURCE_DATE_EPOCH": "0"}
+
+
+def setup(seed=0):
+    """Prepare a page: call it in the page's first cell, before Keras or TensorFlow is
+    imported.
+
+    It sets TensorFlow's environment (quiet, the same numbers on every CPU), applies the
+    course's figure style and seeds Python, NumPy and, once imported, TensorFlow.
+    Importing this module changes nothing by itself.
+    """
+    import sys
+
+    if "tensorflow" in sys.modules and any(
+            os.environ.get(name) != value for name, value in COURSE_ENVIRONMENT.items()
+            if name.startswith("TF_")):
+        raise RuntimeError(
+            "TensorFlow was imported before notebook_utils.setup(): its log and its "
+            "numerical kernels are already fixed. Restart the kernel and call setup() "
+            "first, before `import keras` or `import tensorflow`."
+        )
+    for name, value in COURSE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    prepare_notebook_graphics()
+    make_deterministic(seed)
+
+
+def glue(name, value, display=False):
+    """Bind ``value`` to ``name`` for the prose ({glue:text}`name` in MyST-NB).
+
+    In the book this is MyST-NB's ``glue``; where MyST-NB is not installed (Colab) the
+    value is simply not exported, and the page runs all the same.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    myst_glue(name, value, display=display)
 
 
 def prepare_notebook_graphics():
