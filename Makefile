@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-BUILD_FLAGS := -W -n --keep-going
+BINDER_ENV := _build/binder-env
+# One source for the strict build's flags and the list of pages: scripts/course.py.
+BUILD_FLAGS = $(shell $(PYTHON) scripts/course.py build-flags)
 
 .PHONY: book html pdf test bench figures notebooks system-packages clean help
 
@@ -10,10 +12,10 @@ help:
 	@echo "make book       build the HTML and the PDF book (installs what it needs)"
 	@echo "make html       build only the HTML book, in _build/html"
 	@echo "make pdf        build only the PDF book, _build/latex/cnn-course.pdf"
-	@echo "make test       run every test: notebooks, helpers, figures, the built HTML"
-	@echo "make bench      time a cold and a warm build, weigh the pages (budgets)"
+	@echo "make test       run every test: helpers, widgets, pages, the built HTML and PDF"
+	@echo "make bench      time builds and pages, weigh the pages (the course's budgets)"
 	@echo "make figures    regenerate img/ and data/cat.jpg from figures.py"
-	@echo "make notebooks  regenerate the .ipynb twin of every book/*.md page"
+	@echo "make notebooks  write the Colab cell and the .ipynb twin of every page"
 	@echo "make clean      remove _build"
 
 # The virtual environment is made exactly as Binder makes its own (binder/), and
@@ -25,31 +27,41 @@ $(BIN)/.installed: requirements.txt pyproject.toml binder/requirements.txt binde
 	PATH="$(abspath $(BIN)):$$PATH" bash binder/postBuild
 	touch $@
 
+# A fresh environment made from binder/ alone, as mybinder.org makes it: the tests run
+# every page there once (nbmake), which is also their Colab simulation.
+$(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild
+	rm -rf $(BINDER_ENV)
+	$(PYTHON) -m venv $(BINDER_ENV)
+	$(BINDER_ENV)/bin/pip install --quiet --upgrade pip
+	$(BINDER_ENV)/bin/pip install --quiet -r binder/requirements.txt
+	PATH="$(abspath $(BINDER_ENV))/bin:$$PATH" bash binder/postBuild
+	touch $@
+
+# ESLint, for the widgets' JavaScript (versions pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 system-packages:
 	bash scripts/system-packages.sh
 
 book: html pdf
 
-# jupyter-cache re-executes a page only when its code changes: outputs also depend on
-# the shared helpers and the data, so a change there clears the cache and the pages
-# Sphinx has already read.
-_build/.jupyter_cache: notebook_utils.py data/cat.jpg requirements.txt
-	rm -rf $@ _build/.doctrees _build/jupyter_execute
-
-html: $(BIN)/.installed system-packages _build/.jupyter_cache
+# Execution is cached (_build/.jupyter_cache): a page re-executes when its code changes,
+# or when a helper, data file or pinned package it uses changes (sphinx_ext/page_deps.py).
+html: $(BIN)/.installed system-packages
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 # The PDF is also copied into the HTML site, whose landing page links to it.
-pdf: $(BIN)/.installed system-packages _build/.jupyter_cache
+pdf: $(BIN)/.installed system-packages
 	rm -rf _build/latex
 	$(BIN)/jupyter-book build . --builder pdflatex $(BUILD_FLAGS)
 	mkdir -p _build/html
 	cp _build/latex/cnn-course.pdf _build/html/cnn-course.pdf
 
-# Everything but the test that builds a Binder environment runs without network.
-test: $(BIN)/.installed system-packages
-	scripts/offline.sh $(BIN)/python -m pytest -m "not installs_packages"
-	$(BIN)/python -m pytest -m installs_packages
+# The package installs come first; then every test runs without network.
+test: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed node_modules/.installed
+	scripts/offline.sh $(BIN)/python -m pytest
 
 bench: $(BIN)/.installed system-packages
 	$(BIN)/python scripts/bench.py
@@ -57,13 +69,12 @@ bench: $(BIN)/.installed system-packages
 figures: $(BIN)/.installed
 	$(BIN)/python -m figures
 
-# Pages with a kernel (jupytext notebooks) get the Colab set-up cell and an .ipynb twin
+# Pages with a kernel (MyST notebooks) get the Colab set-up cell and an .ipynb twin
 # without outputs (what Colab and Binder open). --update keeps the twins' cell ids, so
 # that a regenerated twin differs from the committed one only where the page changed.
-NOTEBOOK_PAGES = $(shell grep -l "^kernelspec:" book/*.md)
 notebooks: $(BIN)/.installed
-	$(BIN)/python scripts/colab_cell.py $(NOTEBOOK_PAGES)
-	$(BIN)/jupytext --update --to ipynb $(NOTEBOOK_PAGES)
+	$(BIN)/python scripts/colab_cell.py
+	$(BIN)/jupytext --update --to ipynb $$($(BIN)/python scripts/course.py pages)
 
 clean:
 	rm -rf _build

@@ -20,6 +20,7 @@ from matplotlib.animation import ArtistAnimation
 REPO_ROOT = Path(__file__).resolve().parent
 DATA_DIR = REPO_ROOT / "data"
 CAT_PHOTO = DATA_DIR / "cat.jpg"
+WIDGETS_DIR = REPO_ROOT / "widgets"  # the JavaScript, CSS and HTML of the interactive parts
 
 # One palette for the whole book; colour-blind safe (Okabe & Ito).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -297,34 +298,59 @@ class AnimationPlayer:
         return self.key_frames_png
 
 
-def animation_player(animation, description, key_frames=None):
-    """Turn a line animation (e.g. celluloid's ``camera.animate()``) into a light player.
+def frames_of(animation):
+    """The frames (lists of artists) and the interval in milliseconds of a matplotlib
+    ``ArtistAnimation``, such as celluloid's ``camera.animate()``, read through
+    matplotlib's public API."""
+    if not isinstance(animation, ArtistAnimation):
+        raise TypeError(
+            "expected a matplotlib ArtistAnimation (what celluloid's camera.animate() "
+            f"returns), got {type(animation).__name__}"
+        )
+    frames = [list(artists) for artists in animation.new_frame_seq()]
+    return frames, animation.event_source.interval
 
-    The figure is drawn once as SVG, without the animated lines; each frame only
-    stores the outlines of its lines, and a small script redraws them. This keeps the
-    page light and sharp on any screen. The player has play/pause, step, first/last
-    buttons, a frame slider and a speed selector. ``description`` is the text
+
+def animation_player(frames, description, interval_ms=200, key_frames=None):
+    """A light player for an animation of lines, from explicit per-frame data.
+
+    ``frames`` is a list of frames, each a list of the ``Line2D`` artists drawn in that
+    frame, all on one figure (what celluloid's ``Camera.snap()`` records); a matplotlib
+    ``ArtistAnimation`` (celluloid's ``camera.animate()``) is accepted too, and brings
+    its own interval. ``interval_ms`` is the time between frames.
+
+    The figure is drawn once as SVG, without the animated lines; each frame only stores
+    the outlines of its lines, which the player's script (``widgets/player.js``, styled
+    by ``widgets/player.css``, both inlined) redraws. The player has play/pause, step,
+    first/last buttons, a frame slider and a speed selector. ``description`` is the text
     alternative read to those who cannot see the animation. ``key_frames`` (frame
     indices, four evenly spaced ones by default) are drawn side by side for print.
 
-    Only ``Line2D`` artists (lines without markers) may change from frame to frame;
-    everything else must be static (drawn in an inset axes, for instance, which
-    celluloid leaves alone).
+    Only lines without markers may change from frame to frame; everything else must be
+    static (drawn in an inset axes, for instance, which celluloid leaves alone).
     """
-    if not isinstance(animation, ArtistAnimation):
-        raise TypeError(
-            "animation_player expects a matplotlib ArtistAnimation "
-            f"(what celluloid's camera.animate() returns), got {type(animation).__name__}"
-        )
+    if isinstance(animation := frames, ArtistAnimation):
+        frames, interval_ms = frames_of(animation)
+    if isinstance(frames, (str, bytes)) or not hasattr(frames, "__len__"):
+        raise TypeError(f"frames must be a list of frames (lists of Line2D), got {type(frames).__name__}")
+    frames = [list(artists) for artists in frames]
+    if not frames:
+        raise ValueError("the animation has no frame: call camera.snap() at least once")
     if not (isinstance(description, str) and len(description.split()) >= 5):
         raise ValueError(
             "description must say in a sentence what the animation shows (it is read to "
             f"readers who cannot see it), got {description!r}"
         )
-    # ArtistAnimation keeps its figure, frames and interval in these attributes.
-    figure, frames, interval = animation._fig, animation._framedata, animation._interval
-    if not frames:
-        raise ValueError("the animation has no frame: call camera.snap() at least once")
+    if not (isinstance(interval_ms, (int, float)) and not isinstance(interval_ms, bool)
+            and interval_ms > 0):
+        raise ValueError(f"interval_ms must be a positive number, got {interval_ms!r}")
+    for number, artists in enumerate(frames):
+        for artist in artists:
+            _check_animated_artist(artist, number)
+    figures = {id(artist.figure): artist.figure for artists in frames for artist in artists}
+    if len(figures) != 1:
+        raise ValueError(f"the frames must draw on one figure, they draw on {len(figures)}")
+    (figure,) = figures.values()
     if key_frames is None:
         key_frames = np.linspace(0, len(frames) - 1, min(4, len(frames))).round().astype(int)
     key_frames = [int(k) for k in key_frames]
@@ -342,10 +368,9 @@ def animation_player(animation, description, key_frames=None):
         return f"{x * to_svg:.1f} {svg_height - y * to_svg:.1f}"
 
     styles, clips, frame_paths = [], [], []
-    for number, artists in enumerate(frames):
+    for artists in frames:
         paths = []
         for artist in artists:
-            _check_animated_artist(artist, number)
             style = (
                 f"fill:none;stroke:{mpl.colors.to_hex(artist.get_color())};"
                 f"stroke-width:{artist.get_linewidth():.2f};stroke-linejoin:round"
@@ -368,8 +393,7 @@ def animation_player(animation, description, key_frames=None):
                     commands.append("M" + svg_point(*vertex))
                 elif code == mpl.path.Path.LINETO:
                     commands.append(svg_point(*vertex))
-            outline = " ".join(commands)
-            paths.append([styles.index(style), clips.index(clip) if clip else -1, outline])
+            paths.append([styles.index(style), clips.index(clip) if clip else -1, " ".join(commands)])
         frame_paths.append(paths)
 
     key_frames_png = _draw_key_frames(figure, frames, key_frames)
@@ -377,7 +401,8 @@ def animation_player(animation, description, key_frames=None):
         for artist in artists:
             artist.set_visible(False)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    with mpl.rc_context({"svg.hashsalt": COURSE_STYLE["svg.hashsalt"]}):  # the same at every build
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     background = buffer.getvalue()
     background = background[background.index("<svg") :]
@@ -385,17 +410,31 @@ def animation_player(animation, description, key_frames=None):
     background = background.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
 
     data = json.dumps(
-        {"styles": styles, "clips": clips, "frames": frame_paths, "interval": interval},
+        {"styles": styles, "clips": clips, "frames": frame_paths, "interval": interval_ms},
         separators=(",", ":"),
     )
     player_id = "anim-" + hashlib.sha1(data.encode()).hexdigest()[:10]
     html = (
-        _PLAYER_TEMPLATE.replace("PLAYER_ID", player_id)
+        _widget_file("player.html")
+        .replace("PLAYER_ID", player_id)
+        .replace("PLAYER_CSS", _widget_file("player.css"))
+        .replace("PLAYER_JS", _widget_file("player.js"))
         .replace("BACKGROUND_SVG", background)
-        .replace("FRAME_DATA", data)
+        .replace("FRAME_DATA", data.replace("</", "<\\/"))
         .replace("LAST_FRAME", str(len(frames) - 1))
+        .replace("FRAME_COUNT", str(len(frames)))
     )
     return AnimationPlayer(html, key_frames_png, len(frames))
+
+
+def _widget_file(name):
+    """A file of the course's widgets (their HTML, JavaScript and CSS), as text."""
+    path = WIDGETS_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found: the widgets live in {WIDGETS_DIR}, beside notebook_utils.py"
+        )
+    return path.read_text()
 
 
 def _draw_key_frames(figure, frames, key_frames, columns=2):
@@ -435,84 +474,3 @@ def _check_animated_artist(artist, frame_number):
             f"frame {frame_number} has a line with markers or dashes; animated lines "
             "must be plain solid lines"
         )
-
-
-_PLAYER_TEMPLATE = """
-<div class="course-animation" id="PLAYER_ID">
-<div class="course-animation-canvas">BACKGROUND_SVG</div>
-<div class="course-animation-controls" role="group" aria-label="Animation controls">
-<button type="button" data-action="first" aria-label="First frame">|&#x25C0;</button>
-<button type="button" data-action="back" aria-label="Previous frame">&#x25C0;</button>
-<button type="button" data-action="play" aria-label="Play">&#x25B6; Play</button>
-<button type="button" data-action="forward" aria-label="Next frame">&#x25B6;</button>
-<button type="button" data-action="last" aria-label="Last frame">&#x25B6;|</button>
-<input type="range" min="0" max="LAST_FRAME" value="0" aria-label="Frame">
-<output aria-live="off">1</output>
-<label>speed <select aria-label="Speed">
-<option value="0.5">0.5&#xD7;</option><option value="1" selected>1&#xD7;</option>
-<option value="2">2&#xD7;</option></select></label>
-</div>
-<script>
-(function () {
-  const data = FRAME_DATA;
-  const root = document.getElementById("PLAYER_ID");
-  const svg = root.querySelector("svg");
-  const ns = "http://www.w3.org/2000/svg";
-  const layer = document.createElementNS(ns, "g");
-  layer.setAttribute("class", "course-animation-frame");
-  const defs = document.createElementNS(ns, "defs");
-  data.clips.forEach(function (c, i) {
-    const clip = document.createElementNS(ns, "clipPath");
-    clip.id = "PLAYER_ID-clip" + i;
-    const rect = document.createElementNS(ns, "rect");
-    ["x", "y", "width", "height"].forEach(function (k, j) { rect.setAttribute(k, c[j]); });
-    clip.appendChild(rect);
-    defs.appendChild(clip);
-  });
-  svg.appendChild(defs);
-  svg.appendChild(layer);
-  const slider = root.querySelector("input");
-  const counter = root.querySelector("output");
-  const playButton = root.querySelector("[data-action=play]");
-  const speed = root.querySelector("select");
-  let frame = 0, timer = null;
-  function show(n) {
-    frame = (n + data.frames.length) % data.frames.length;
-    layer.replaceChildren();
-    data.frames[frame].forEach(function (p) {
-      const path = document.createElementNS(ns, "path");
-      path.setAttribute("style", data.styles[p[0]]);
-      if (p[1] >= 0) path.setAttribute("clip-path", "url(#PLAYER_ID-clip" + p[1] + ")");
-      path.setAttribute("d", p[2]);
-      layer.appendChild(path);
-    });
-    slider.value = frame;
-    counter.textContent = (frame + 1) + " / " + data.frames.length;
-    root.dataset.frame = frame;
-  }
-  function pause() {
-    clearInterval(timer); timer = null;
-    playButton.innerHTML = "&#x25B6; Play"; playButton.setAttribute("aria-label", "Play");
-  }
-  function play() {
-    pause();
-    timer = setInterval(function () { show(frame + 1); }, data.interval / speed.value);
-    playButton.innerHTML = "&#x275A;&#x275A; Pause"; playButton.setAttribute("aria-label", "Pause");
-  }
-  const actions = {
-    first: function () { pause(); show(0); },
-    back: function () { pause(); show(frame - 1); },
-    play: function () { if (timer) { pause(); } else { play(); } },
-    forward: function () { pause(); show(frame + 1); },
-    last: function () { pause(); show(data.frames.length - 1); }
-  };
-  root.querySelectorAll("button").forEach(function (b) {
-    b.addEventListener("click", actions[b.dataset.action]);
-  });
-  slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
-  speed.addEventListener("change", function () { if (timer) play(); });
-  show(0);
-})();
-</script>
-</div>
-"""

@@ -14,9 +14,12 @@ from pathlib import Path
 
 import yaml
 
+import course
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# Colab set-up"
-FILES_TO_FETCH = ["notebook_utils.py", "data/cat.jpg"]
+FILES_TO_FETCH = ["notebook_utils.py", "data/cat.jpg",
+                  "widgets/player.html", "widgets/player.js", "widgets/player.css"]
 PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
 
@@ -77,11 +80,7 @@ def update_page(page):
     page.write_text(text)
 
 
-def executable_pages(book=ROOT / "book"):
-    return sorted(p for p in book.glob("*.md") if "\nkernelspec:" in p.read_text())
-
-
 if __name__ == "__main__":
-    for page in [Path(p) for p in sys.argv[1:]] or executable_pages():
+    for page in [Path(p) for p in sys.argv[1:]] or course.executable_pages():
         update_page(page)
         print(f"Colab set-up cell written in {page}")

@@ -1,3 +1,11 @@
+"""Fixtures shared by the tests: the built book, and every page run once more, as a
+student runs it (the Binder environment, the notebook alone in a folder, as on Colab).
+
+Each page is executed twice per `make test` and no more: by the strict build, and by the
+one nbmake run of `binder_runs`, which is at once the Binder check, the Colab simulation
+and the second execution that the determinism test compares with the first.
+"""
+
 import os
 import shutil
 import subprocess
@@ -7,49 +15,46 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 from jupyter_cache import get_cache
-from nbclient import NotebookClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import colab_cell  # noqa: E402
+import course  # noqa: E402
 
-PAGES = colab_cell.executable_pages()
-NOTEBOOKS = [page.with_suffix(".ipynb") for page in PAGES]
+PAGES = course.toc_pages()  # every page of _toc.yml
+EXECUTABLE_PAGES = course.executable_pages()
+NOTEBOOKS = [page.with_suffix(".ipynb") for page in EXECUTABLE_PAGES]
 BIN = Path(sys.executable).parent
-STRICT = ["-W", "-n", "--keep-going"]
+BUILD = REPO_ROOT / "_build"
+BINDER_ENV = BUILD / "binder-env"  # made from binder/ by `make test`
 
 
 def build_book(source, *extra):
     """Run a strict ``jupyter-book build`` of ``source``; return the finished process."""
     return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(source), *STRICT, *extra],
+        [str(BIN / "jupyter-book"), "build", str(source), *course.BUILD_FLAGS, *extra],
         capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
     )
 
 
 @pytest.fixture(scope="session")
 def html_dir():
-    """The book built as the README says (cached execution: only changed pages rerun)."""
-    # The Makefile's rule that clears the execution cache when the helpers change.
-    subprocess.run(["make", "--no-print-directory", "-C", str(REPO_ROOT), "_build/.jupyter_cache"],
-                   check=True)
+    """The book built as the README says (cached execution: only pages whose code or
+    helpers changed rerun)."""
     result = build_book(REPO_ROOT)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    return REPO_ROOT / "_build" / "html"
+    return BUILD / "html"
 
 
-@pytest.fixture(scope="module")
-def page(request, html_dir):
-    """The built HTML of the page a test module names in its ``PAGE`` (e.g. "resnet")."""
-    return BeautifulSoup((html_dir / "book" / f"{request.module.PAGE}.html").read_text(),
-                         "html.parser")
+def html_page(html_dir, page):
+    """The built HTML file of a page source (book/x.md -> _build/html/book/x.html)."""
+    return html_dir / page.relative_to(REPO_ROOT).with_suffix(".html")
 
 
-def exercises_and_solutions(page):
+def exercises_and_solutions(soup):
     """A built page's exercise boxes, and its solutions (drop-downs, hidden by default)."""
-    return page.select("div.exercise"), page.select("div.solution.dropdown")
+    return soup.select("div.exercise"), soup.select("div.solution.dropdown")
 
 
 def executed_in_build(notebook_path):
@@ -58,19 +63,27 @@ def executed_in_build(notebook_path):
     (MyST-NB's copy in _build/jupyter_execute loses its outputs when the page comes from
     the cache, so the cache itself is the reference.)"""
     page = jupytext.read(notebook_path.with_suffix(".md"))
-    _, notebook = get_cache(REPO_ROOT / "_build" / ".jupyter_cache").merge_match_into_notebook(page)
+    _, notebook = get_cache(BUILD / ".jupyter_cache").merge_match_into_notebook(page)
     return notebook
 
 
-@pytest.fixture(scope="session")
-def colab_runs(tmp_path_factory):
-    """Every page's notebook executed alone in an empty folder, as Google Colab runs it.
+HELPERS_LOCATION_CELL = ("import notebook_utils, os\n"
+                         "print('helpers from', os.path.dirname(os.path.abspath(notebook_utils.__file__)))")
 
-    A stand-in `google.colab` module makes the set-up cell act, and its download
+
+@pytest.fixture(scope="session")
+def binder_runs(tmp_path_factory):
+    """Every page's notebook executed by nbmake in the Binder environment, each alone in
+    an empty folder, as Google Colab opens it.
+
+    A stand-in `google.colab` module makes the Colab set-up cell act, and its download
     address points at a local copy of the repository's raw files: no network is used.
-    Returns {page: (folder, executed notebook)}.
+    Returns {page name: (folder, executed notebook)}.
     """
-    root = tmp_path_factory.mktemp("colab")
+    python = BINDER_ENV / "bin" / "python"
+    if not python.is_file():
+        pytest.fail(f"no Binder environment in {BINDER_ENV}: `make test` makes it from binder/")
+    root = tmp_path_factory.mktemp("binder-colab")
     fake = root / "fake-modules" / "google" / "colab"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text('"""Stand-in for Colab\'s module, for the tests."""\n')
@@ -78,20 +91,22 @@ def colab_runs(tmp_path_factory):
     for relative in colab_cell.FILES_TO_FETCH:
         (mirror / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO_ROOT / relative, mirror / relative)
-    env = {**os.environ, "PYTHONPATH": str(root / "fake-modules"),
-           colab_cell.BASE_URL_VARIABLE: mirror.as_uri() + "/"}
-    runs = {}
+    copies = []
     for notebook_path in NOTEBOOKS:
-        folder = root / notebook_path.stem
-        folder.mkdir()
-        shutil.copy(notebook_path, folder / notebook_path.name)  # the notebook alone
-        notebook = nbformat.read(folder / notebook_path.name, as_version=4)
+        folder = root / "runs" / notebook_path.stem
+        folder.mkdir(parents=True)
+        notebook = nbformat.read(notebook_path, as_version=4)  # the notebook alone
         # After the page, report where the helpers were imported from.
-        notebook.cells.append(nbformat.v4.new_code_cell(
-            "import notebook_utils, os\n"
-            "print('helpers from', os.path.dirname(os.path.abspath(notebook_utils.__file__)))"
-        ))
-        NotebookClient(notebook, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
-        runs[notebook_path.stem] = (folder, notebook)
-    return runs
+        notebook.cells.append(nbformat.v4.new_code_cell(HELPERS_LOCATION_CELL))
+        nbformat.write(notebook, folder / notebook_path.name)
+        copies.append(folder / notebook_path.name)
+    env = {**os.environ, "PATH": f"{BINDER_ENV / 'bin'}:{os.environ['PATH']}",
+           "PYTHONPATH": str(root / "fake-modules"),
+           colab_cell.BASE_URL_VARIABLE: mirror.as_uri() + "/"}
+    result = subprocess.run(
+        [str(python), "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--nbmake",
+         "--nbmake-timeout=600", "--overwrite", "-q", *[str(c.relative_to(root)) for c in copies]],
+        cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert f"{len(copies)} passed" in result.stdout
+    return {copy.stem: (copy.parent, nbformat.read(copy, as_version=4)) for copy in copies}

@@ -62,12 +62,12 @@ def outputs(notebook):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_two_executions_print_identical_outputs(notebook, html_dir, colab_runs):
-    """The build's execution and an independent one (the Colab run) agree on every output:
-    every number printed, every figure drawn."""
+def test_two_executions_print_identical_outputs(notebook, html_dir, binder_runs):
+    """The build's execution and an independent one (nbmake's, in the Binder environment)
+    agree on every output: every number printed, every figure drawn."""
     built = executed_in_build(notebook)
-    _, rerun = colab_runs[notebook.stem]
-    rerun_outputs = outputs(rerun)[:-1]  # the Colab test's own last cell
+    _, rerun = binder_runs[notebook.stem]
+    rerun_outputs = outputs(rerun)[:-1]  # the helpers-location cell added by the run
     assert len(outputs(built)) == len(rerun_outputs)
     for index, (first, second) in enumerate(zip(outputs(built), rerun_outputs)):
         assert first == second, f"{notebook.name}: code cell {index} printed something else"

@@ -1,18 +1,14 @@
 """Launching the pages elsewhere: Colab (a notebook alone) and Binder (binder/ files)."""
 
-import os
-import subprocess
-import venv
-
 import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import NOTEBOOKS, PAGES, REPO_ROOT, colab_cell
+from conftest import BINDER_ENV, EXECUTABLE_PAGES, NOTEBOOKS, colab_cell
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", EXECUTABLE_PAGES, ids=lambda p: p.name)
 def test_first_code_cell_is_the_current_colab_setup(page):
     notebook = jupytext.read(page)
     first = next(cell for cell in notebook.cells if cell.cell_type == "code")
@@ -33,8 +29,8 @@ def test_colab_cell_derives_its_address_from_the_config(tmp_path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_alone_as_on_colab(notebook, colab_runs):
-    folder, executed = colab_runs[notebook.stem]
+def test_notebook_runs_alone_as_on_colab_in_the_binder_environment(notebook, binder_runs):
+    folder, executed = binder_runs[notebook.stem]
     for relative in colab_cell.FILES_TO_FETCH:
         assert (folder / relative).is_file(), f"{relative} was not fetched"
     last_output = executed.cells[-1].outputs[0]["text"]
@@ -48,36 +44,7 @@ def test_colab_cell_does_nothing_elsewhere(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture(scope="module")
-def binder_venv(tmp_path_factory):
-    """A fresh virtual environment built from exactly the files Binder reads."""
-    location = tmp_path_factory.mktemp("binder") / "venv"
-    venv.create(location, with_pip=True)
-    python = location / "bin" / "python"
-    env = {**os.environ, "PATH": f"{location / 'bin'}:{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
-                   cwd=REPO_ROOT, env=env, check=True)
-    subprocess.run(["bash", "binder/postBuild"], cwd=REPO_ROOT, env=env, check=True)
-    return location, env
-
-
-@pytest.mark.installs_packages
-def test_binder_environment_opens_markdown_pages_as_notebooks(binder_venv):
-    location, _ = binder_venv
-    assert (location / "share/jupyter/labextensions/jupyterlab-jupytext").is_dir()
-    overrides = (location / "share/jupyter/lab/settings/overrides.json").read_text()
+def test_binder_environment_opens_markdown_pages_as_notebooks(binder_runs):
+    assert (BINDER_ENV / "share/jupyter/labextensions/jupyterlab-jupytext").is_dir()
+    overrides = (BINDER_ENV / "share/jupyter/lab/settings/overrides.json").read_text()
     assert '"markdown": "Jupytext Notebook"' in overrides
-
-
-@pytest.mark.installs_packages
-def test_binder_environment_executes_every_page_from_the_book_folder(binder_venv):
-    """nbmake, in the Binder environment, runs each page's notebook inside book/."""
-    location, env = binder_venv
-    result = subprocess.run(
-        [str(location / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbmake", "--nbmake-timeout=600", "-q", *[n.name for n in NOTEBOOKS]],
-        cwd=REPO_ROOT / "book", env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    assert f"{len(NOTEBOOKS)} passed" in result.stdout

@@ -1,20 +1,13 @@
 """Each executable page is a MyST .md file with an .ipynb twin (for Colab and nbmake)."""
 
-from pathlib import Path
-
 import jupytext
 import nbformat
 import pytest
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
-PAGES = sorted(p for p in BOOK.glob("*.md") if "kernelspec:" in p.read_text())
+from conftest import EXECUTABLE_PAGES
 
 
-def test_there_are_executable_pages():
-    assert [p.name for p in PAGES][:1] == ["convnets.md"]
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", EXECUTABLE_PAGES, ids=lambda p: p.name)
 def test_ipynb_twin_matches_page_and_has_no_outputs(page):
     twin = page.with_suffix(".ipynb")
     assert twin.exists(), f"{twin.name} is missing: run `make notebooks`"

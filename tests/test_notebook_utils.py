@@ -1,4 +1,3 @@
-import json
 import re
 
 import matplotlib
@@ -8,7 +7,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from celluloid import Camera  # noqa: E402
 
 import notebook_utils as nu  # noqa: E402
 
@@ -48,98 +46,6 @@ def test_show_image_hides_ticks_and_checks_shape():
     with pytest.raises(ValueError, match=r"\(H, W\) or \(H, W, 3\)"):
         nu.show_image(ax, np.zeros((5, 5, 2)))
     plt.close(fig)
-
-
-DESCRIPTION = "Two lines move as the frames go by."
-
-
-def _line_animation(frames=4):
-    fig, (top, bottom) = plt.subplots(2, 1)
-    inset = top.inset_axes([0.7, 0.6, 0.25, 0.35])
-    inset.plot([0, 1], [1, 0])  # static: celluloid does not see inset axes
-    camera = Camera(fig)
-    for shift in range(frames):
-        top.plot(np.arange(10) + shift, np.arange(10), color="C0")
-        bottom.plot(np.arange(10), np.full(10, shift), color="C1")
-        camera.snap()
-    return camera.animate(interval=50)
-
-
-def _player_data(html):
-    match = re.search(r"const data = (\{.*?\});\n", html)
-    assert match, "the player must embed its frame data"
-    return json.loads(match.group(1))
-
-
-def test_animation_player_has_every_frame_and_the_controls():
-    html = nu.animation_player(_line_animation(frames=4), DESCRIPTION).html
-    data = _player_data(html)
-    assert len(data["frames"]) == 4
-    assert all(len(frame) == 2 for frame in data["frames"])  # two lines per frame
-    assert data["interval"] == 50
-    for action in ("first", "back", "play", "forward", "last"):
-        assert f'data-action="{action}"' in html
-    assert 'type="range" min="0" max="3"' in html
-    assert "<select" in html  # speed
-    assert html.count("<svg") == 1  # the static figure is drawn once
-    assert f'<svg role="img" aria-label="{DESCRIPTION}"' in html
-
-
-def test_animation_frames_are_in_figure_coordinates():
-    data = _player_data(nu.animation_player(_line_animation(frames=2), DESCRIPTION).html)
-    numbers = [float(v) for v in re.findall(r"[-\d.]+", data["frames"][1][1][2])]
-    xs, ys = numbers[0::2], numbers[1::2]
-    width, height = 6.4 * 72, 4.8 * 72  # default figure size, in SVG points
-    assert 0 < min(xs) and max(xs) < width
-    assert 0 < min(ys) and max(ys) < height
-    assert len(set(ys)) == 1  # a horizontal line stays horizontal
-
-
-def test_animation_player_is_deterministic():
-    first = nu.animation_player(_line_animation(), DESCRIPTION).html
-    second = nu.animation_player(_line_animation(), DESCRIPTION).html
-    assert first == second
-
-
-# These animations are rejected before anything is drawn, which Matplotlib warns about.
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
-def test_animation_rejects_what_it_cannot_draw():
-    with pytest.raises(TypeError, match="ArtistAnimation"):
-        nu.animation_player("not an animation", DESCRIPTION)
-    fig, ax = plt.subplots()
-    camera = Camera(fig)
-    ax.scatter([1, 2], [3, 4])
-    camera.snap()
-    with pytest.raises(TypeError, match="only lines"):
-        nu.animation_player(camera.animate(), DESCRIPTION)
-    fig, ax = plt.subplots()
-    camera = Camera(fig)
-    ax.plot([1, 2], [3, 4], "o-")
-    camera.snap()
-    with pytest.raises(ValueError, match="markers"):
-        nu.animation_player(camera.animate(), DESCRIPTION)
-
-
-def test_animation_has_a_key_frame_strip_for_print():
-    import io
-
-    from PIL import Image
-
-    animation = _line_animation(frames=6)
-    width, height = (animation._fig.get_size_inches() * 100).round().astype(int)
-    player = nu.animation_player(animation, DESCRIPTION, key_frames=[0, 2, 5])
-    strip = Image.open(io.BytesIO(player._repr_png_()))
-    assert strip.size == (2 * width, 2 * height)  # three frames in a 2-column grid
-    default = Image.open(io.BytesIO(nu.animation_player(_line_animation(frames=6), DESCRIPTION)._repr_png_()))
-    assert default.size == (2 * width, 2 * height)  # four frames by default
-    assert player._repr_html_() == player.html
-    assert repr(player) == "<animation player, 6 frames>"
-
-
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
-def test_key_frames_must_exist():
-    with pytest.raises(ValueError, match="between 0 and 3"):
-        nu.animation_player(_line_animation(frames=4), DESCRIPTION, key_frames=[0, 4])
 
 
 def test_inline_figures_are_kept_as_svg_and_pdf():
@@ -230,12 +136,6 @@ def test_load_rgb_image_rejects_a_file_that_is_not_an_image(tmp_path):
     path.write_text("not an image")
     with pytest.raises(ValueError, match="notes.jpg is not an image file"):
         nu.load_rgb_image(path)
-
-
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
-def test_animation_needs_a_description():
-    with pytest.raises(ValueError, match="description must say"):
-        nu.animation_player(_line_animation(), "")
 
 
 def test_build_lenet_has_61706_parameters():

@@ -1,0 +1,85 @@
+"""Fine-grained re-execution: a helper's edit reaches only the pages that use it."""
+
+import shutil
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
+import page_deps  # noqa: E402
+
+PAGE_HEADER = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+               "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
+
+
+def page(folder, name, code):
+    path = folder / "book" / f"{name}.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(PAGE_HEADER + "".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in code))
+    return path
+
+
+@pytest.fixture
+def course(tmp_path):
+    for name in ["notebook_utils.py", "requirements.txt"]:
+        shutil.copy(REPO_ROOT / name, tmp_path / name)
+    shutil.copytree(REPO_ROOT / "data", tmp_path / "data")
+    shutil.copytree(REPO_ROOT / "widgets", tmp_path / "widgets")
+    pages = {
+        "walk": page(tmp_path, "walk", ["from notebook_utils import setup\nsetup()",
+                                        "from notebook_utils import random_walk\nrandom_walk()"]),
+        "cat": page(tmp_path, "cat", ["%matplotlib inline\nimport notebook_utils as nu",
+                                      "nu.load_cat()"]),
+        "mnist": page(tmp_path, "mnist", ["from notebook_utils import load_mnist1d\nload_mnist1d()"]),
+    }
+    return tmp_path, pages
+
+
+def fingerprints(root, pages):
+    return {name: page_deps.page_fingerprint(path, root)[0] for name, path in pages.items()}
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def changed_after(course, change):
+    root, pages = course
+    before = fingerprints(root, pages)
+    change(root)
+    after = fingerprints(root, pages)
+    return sorted(name for name in pages if before[name] != after[name])
+
+
+def test_the_helpers_a_page_uses_are_found(course):
+    root, pages = course
+    assert page_deps.page_fingerprint(pages["cat"], root)[1] == ["load_cat"]
+    assert page_deps.page_fingerprint(pages["walk"], root)[1] == ["random_walk", "setup"]
+
+
+def test_editing_a_helper_changes_only_the_pages_that_use_it(course):
+    assert changed_after(course, lambda root: edit(
+        root / "notebook_utils.py", "data = make_dataset(", "data = make_dataset(  # edited\n        ")) == ["mnist"]
+
+
+def test_a_helper_used_by_a_helper_counts(course):
+    # load_cat reads through load_rgb_image; setup styles figures through COURSE_STYLE.
+    assert changed_after(course, lambda root: edit(
+        root / "notebook_utils.py", 'image = image[..., :3]', 'image = image[..., :3]  # edited')) == ["cat"]
+    assert changed_after(course, lambda root: edit(
+        root / "notebook_utils.py", '"font.size": 10', '"font.size": 11')) == ["walk"]
+
+
+def test_a_data_file_or_a_pinned_package_counts(course):
+    assert changed_after(course, lambda root: (root / "data" / "cat.jpg").write_bytes(b"other")) == ["cat"]
+    assert changed_after(course, lambda root: edit(
+        root / "requirements.txt", "numpy==", "numpy==0.")) == ["cat", "mnist", "walk"]
+
+
+def test_editing_an_unused_helper_changes_no_page(course):
+    assert changed_after(course, lambda root: edit(
+        root / "notebook_utils.py", "def cosine_decay(", "def cosine_decay(  # edited\n        ")) == []
