@@ -5,10 +5,12 @@
 #   pdf2svg:        turns each TikZ figure into an SVG for the HTML book
 #   chromium:       the browser of the tests (driven by Playwright)
 #   iproute2:       brings up the loopback interface of the tests' offline namespace
+#   npm:            installs ESLint, which lints the widgets' JavaScript in the tests
 set -euo pipefail
 
 packages=(texlive-xetex texlive-latex-extra texlive-pictures texlive-fonts-recommended
-          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils chromium fonts-dejavu-core iproute2)
+          lmodern fonts-freefont-otf latexmk pdf2svg poppler-utils chromium fonts-dejavu-core iproute2
+          npm)
 
 missing() {
   command -v xelatex >/dev/null || return 0
@@ -17,6 +19,7 @@ missing() {
   command -v pdftotext >/dev/null || return 0
   [ -x /usr/bin/chromium ] || return 0
   command -v ip >/dev/null || return 0
+  command -v npm >/dev/null || return 0
   kpsewhich tikz.sty >/dev/null || return 0
   kpsewhich fontspec.sty >/dev/null || return 0
   return 1
@@ -35,7 +38,7 @@ else
   exit 1
 fi
 if ! command -v apt-get >/dev/null; then
-  echo "No apt-get here: install TeX Live with xelatex and TikZ, latexmk, pdf2svg, poppler-utils and chromium with your system's package manager." >&2
+  echo "No apt-get here: install TeX Live with xelatex and TikZ, latexmk, pdf2svg, poppler-utils, chromium and npm with your system's package manager." >&2
   exit 1
 fi
 echo "Installing system packages: ${packages[*]}"

@@ -1,0 +1,99 @@
+"""Checks that hold for every page of `_toc.yml`, with no test code of its own.
+
+A page's claims about its results are checked by the page itself (hidden assertion
+cells, glue); here are the properties every page must have in the built book.
+"""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import EXECUTABLE_PAGES, PAGES, exercises_and_solutions, html_page
+
+PAGE_BUDGET_KB = 400
+MIN_EXERCISES = 3
+LABEL = re.compile(r"(sec|fig|eq|ex|tab)-[a-z0-9]+(-[a-z0-9]+)*")
+ids = {"ids": lambda page: page.stem}
+
+
+def soup_of(html_dir, page):
+    return BeautifulSoup(html_page(html_dir, page).read_text(), "html.parser")
+
+
+def outermost_figures(soup):
+    """Numbered figures: MyST's <figure>, the TikZ directive's div.figure; a figure
+    holding sub-figures counts once."""
+    figures = soup.select("main figure, main div.figure")
+    return [f for f in figures if not f.find_parent("figure") and not f.find_parent("div", class_="figure")]
+
+
+def words(text):
+    return len(text.split())
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_every_figure_is_numbered_captioned_and_described(page, html_dir):
+    for figure in outermost_figures(soup_of(html_dir, page)):
+        where = f"{page.name}, figure {figure.get('id') or figure.find(id=True)}"
+        number = figure.select_one("span.caption-number")
+        assert number and re.fullmatch(r"Fig\. \d+", number.get_text(strip=True)), f"{where}: not numbered"
+        caption = figure.select_one("span.caption-text")
+        assert caption and words(caption.get_text(" ", strip=True)) >= 3, f"{where}: no caption"
+        images = figure.find_all("img") + figure.select("svg[role=img]")
+        assert images, f"{where}: no image"
+        for image in images:
+            alt = (image.get("alt") or image.get("aria-label") or "").strip()
+            assert words(alt) >= 5 and not re.search(r"\.(svg|png|gif|jpe?g|pdf)$", alt), (
+                f"{where}: the alt text {alt!r} does not describe the image")
+
+
+@pytest.mark.parametrize("page", EXECUTABLE_PAGES, **ids)
+def test_exercises_with_hidden_executed_solutions(page, html_dir):
+    exercises, solutions = exercises_and_solutions(soup_of(html_dir, page))
+    assert len(exercises) >= MIN_EXERCISES, f"{page.name}: {len(exercises)} exercises"
+    solved = set()
+    for solution in solutions:
+        # A solution's title links to its exercise; its code was executed by the build.
+        target = solution.select_one("a.reference.internal[href^='#']")
+        if target and solution.select(".cell_output"):
+            solved.add(target["href"][1:])
+    exercise_ids = {exercise.get("id") for exercise in exercises}
+    assert len(solved & exercise_ids) >= MIN_EXERCISES, (
+        f"{page.name}: only {sorted(solved & exercise_ids)} have a hidden solution that runs code")
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_no_unresolved_reference(page, html_dir):
+    soup = soup_of(html_dir, page)
+    assert "??" not in soup.get_text()
+    assert not soup.select(".xref.missing, span.problematic, .system-message")
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_page_weight(page, html_dir):
+    kilobytes = html_page(html_dir, page).stat().st_size / 1024
+    assert kilobytes <= PAGE_BUDGET_KB, f"{page.name} weighs {kilobytes:.0f} KB"
+
+
+def labels_in(source):
+    """Every label a page defines: targets, directive labels and names, figure names in
+    code cells' metadata."""
+    return (re.findall(r"^\(([^)]+)\)=\s*$", source, re.M)
+            + re.findall(r"^\s*:(?:label|name):\s*(\S+)", source, re.M)
+            + re.findall(r"^\s+name:\s*(\S+)", source, re.M))
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_labels_follow_the_scheme(page):
+    """One scheme for sections, figures, equations, exercises and tables: see CONTRIBUTING.md."""
+    source = page.read_text()
+    front_matter_end = source.index("\n---", 4) if source.startswith("---") else 0
+    bad = [label for label in labels_in(source[front_matter_end:]) if not LABEL.fullmatch(label)]
+    assert bad == [], f"{page.name}: labels outside the scheme kind-words (CONTRIBUTING.md): {bad}"
+
+
+def test_label_scheme_check_can_fail():
+    assert labels_in("(sec:cnn)=\n:label: hand-ex-stride\n") == ["sec:cnn", "hand-ex-stride"]
+    assert not LABEL.fullmatch("sec:cnn") and not LABEL.fullmatch("hand-ex-stride")
+    assert LABEL.fullmatch("ex-hand-stride") and LABEL.fullmatch("fig-lenet")
