@@ -117,18 +117,14 @@ def page_fingerprint(page, root, helpers=None):
     return _digest(*(f"{name}={helpers[name]}" for name in used), *shared), used
 
 
-def _cache_path(app):
-    path = Path(app.config.nb_execution_cache_path or ".jupyter_cache")
-    return path if path.is_absolute() else Path(app.srcdir) / path
-
-
 def invalidate_stale_pages(app, env, added, changed, removed):
     """Sphinx's env-get-outdated: the pages to read (and so to execute) again."""
-    if app.config.nb_execution_mode != "cache":
+    # MyST-NB settles its configuration, the cache's place included, when the build starts.
+    if env.mystnb_config.execution_mode != "cache":
         return []
     from jupyter_cache import get_cache
 
-    cache_path = _cache_path(app)
+    cache_path = Path(env.mystnb_config.execution_cache_path)
     record = cache_path / RECORD_NAME
     stored = json.loads(record.read_text()) if record.is_file() else {}
     helpers = helper_fingerprints(app.srcdir)
