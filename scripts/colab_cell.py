@@ -3,16 +3,14 @@
 Google Colab opens a notebook alone: without notebook_utils.py, without data/, and
 without the few packages Colab lacks. The first code cell of each page fetches and
 installs them there, and does nothing anywhere else. Its download address comes from
-the `repository` section of _config.yml and its package pins from requirements.txt,
-so neither is written twice by hand; a test checks every page carries the current cell.
+the course's GitHub repository (`course.github_repository`: `_config.yml`, or else the
+clone's origin) and its package pins from requirements.txt, so neither is written twice
+by hand; a test checks every page carries the current cell.
 """
 
 import json
-import re
 import sys
 from pathlib import Path
-
-import yaml
 
 import course
 
@@ -24,16 +22,14 @@ PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
 
 
-def raw_base_url(config_path=ROOT / "_config.yml"):
-    repository = yaml.safe_load(Path(config_path).read_text())["repository"]
-    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", repository["url"])
-    if not match:
-        raise ValueError(
-            f"repository.url in {config_path} must be https://github.com/OWNER/REPO "
-            f"(Colab opens GitHub notebooks), got {repository['url']!r}"
-        )
-    owner, repo = match.groups()
-    return f"https://raw.githubusercontent.com/{owner}/{repo}/{repository.get('branch', 'main')}/"
+def raw_base_url(root=ROOT):
+    """Where Colab fetches the course's files from, or None when no GitHub repository
+    is known (course.github_repository)."""
+    repository = course.github_repository(root)
+    if repository is None:
+        return None
+    url, branch = repository
+    return url.replace("https://github.com/", "https://raw.githubusercontent.com/") + f"/{branch}/"
 
 
 def pinned(packages, requirements_path=ROOT / "requirements.txt"):
@@ -48,13 +44,19 @@ def pinned(packages, requirements_path=ROOT / "requirements.txt"):
     return [pins[p] for p in packages]
 
 
-def cell_source():
+def cell_source(root=ROOT):
+    base_url = raw_base_url(root)
+    # Without a repository the cell holds no address at all, and says how to get one.
+    default = json.dumps(base_url) if base_url else "None"
     return f'''{MARKER}: a notebook opened in Google Colab arrives alone. This cell fetches
 # the course's helpers and data and installs what Colab lacks; elsewhere it does nothing.
 import importlib.util, os, subprocess, sys, urllib.request
 
 if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab"):
-    base_url = os.environ.get("{BASE_URL_VARIABLE}", "{raw_base_url()}")
+    base_url = os.environ.get("{BASE_URL_VARIABLE}", {default})
+    if base_url is None:
+        raise RuntimeError("This copy of the course names no GitHub repository, so Colab cannot "
+                           "fetch its helpers: set repository.url in _config.yml, then `make notebooks`.")
     for path in {json.dumps(FILES_TO_FETCH)}:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         urllib.request.urlretrieve(base_url + path, path)

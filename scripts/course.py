@@ -7,6 +7,8 @@ the benchmark and the Colab cell writer ask this module:
     python scripts/course.py build-flags   the flags of the strict build
 """
 
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The strict build: any warning (a missing figure, citation or reference) fails it, and
 # every problem is reported before it stops.
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+# What `_config.yml` says when it names no repository yet.
+PLACEHOLDER_REPOSITORY = "https://github.com/OWNER/REPO"
+GITHUB_ADDRESS = re.compile(
+    r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+)/([\w.-]+?)(?:\.git)?/?")
 
 
 def _files_in(entries):
@@ -50,6 +56,27 @@ def is_executable(page):
 
 def executable_pages(root=ROOT):
     return [page for page in toc_pages(root) if is_executable(page)]
+
+
+def github_repository(root=ROOT):
+    """The course's GitHub repository, as (https address, branch), or None.
+
+    An address in `_config.yml` wins; where it holds the placeholder, the address of the
+    clone's `origin` remote, when that is on GitHub (https or ssh form)."""
+    import yaml
+
+    config = yaml.safe_load((Path(root) / "_config.yml").read_text()).get("repository") or {}
+    url, branch = (config.get("url") or "").strip(), config.get("branch") or "main"
+    if url and url != PLACEHOLDER_REPOSITORY:
+        match = GITHUB_ADDRESS.fullmatch(url)
+        if not match:
+            raise ValueError(f"repository.url in _config.yml must be a GitHub address, "
+                             f"https://github.com/OWNER/REPO, got {url!r}")
+        return f"https://github.com/{match[1]}/{match[2]}", branch
+    origin = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
+                            capture_output=True, text=True)
+    match = GITHUB_ADDRESS.fullmatch(origin.stdout.strip()) if origin.returncode == 0 else None
+    return (f"https://github.com/{match[1]}/{match[2]}", branch) if match else None
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""The book's repository links, from `_config.yml` or from the clone's origin.
+
+With a GitHub address in `_config.yml`, nothing changes. With the placeholder there, the
+address of the clone's `origin` remote is used when it is on GitHub (a fork published
+by its own workflow needs no editing). With neither, the book gets no launch buttons
+and no repository link, rather than links to nowhere, and the build says so in one line.
+"""
+
+import sys
+from pathlib import Path
+
+from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import course  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+
+def set_repository(app, config):
+    options = dict(config.html_theme_options or {})
+    repository = course.github_repository(app.srcdir)
+    if repository is None:
+        for option in ("repository_url", "repository_branch", "launch_buttons"):
+            options.pop(option, None)
+        options["use_repository_button"] = False
+        logger.info("no GitHub repository (set repository.url in _config.yml, or clone from "
+                    "GitHub): the book has no launch buttons and no repository link")
+    else:
+        options["repository_url"], options["repository_branch"] = repository
+    config.html_theme_options = options
+
+
+def setup(app):
+    # After Jupyter Book has put _config.yml's values into the Sphinx configuration.
+    app.connect("config-inited", set_repository, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
