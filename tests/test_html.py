@@ -102,7 +102,7 @@ def test_pooling_figure_is_a_rendered_tikz_svg(chapter, html_dir):
     svg = local_image(html_dir, img).read_text()
     assert "<svg" in svg and svg.count("<path") > 10
     assert chapter.select('a.reference.internal[href="#fig-pooling"]')
-    figure = img.find_parent("div", class_="figure")
+    figure = img.find_parent(["figure", "div"], class_=["figure", "align-center"])
     assert figure.select_one(".caption-number").get_text(strip=True).startswith("Fig.")
 
 
