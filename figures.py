@@ -32,7 +32,9 @@ LENET_STAGES = [
     ("C3", 16, 10, "5x5 conv"),
     ("S4", 16, 5, "2x2 pool"),
 ]
-LENET_DENSE = [("F5", 120, "full"), ("F6", 84, "full"), ("OUTPUT", 10, "full")]
+# Then the stages whose output is a vector: (name, units, operation into it). C5 is a 5x5
+# convolution over S4's 5x5 maps, so its 120 maps are 1x1: drawn as a vector like F6.
+LENET_DENSE = [("C5", 120, "5x5 conv"), ("F6", 84, "full"), ("OUTPUT", 10, "full")]
 
 
 def _check_output_path(path, suffixes):
@@ -120,9 +122,14 @@ def padding_frames(input_size=5, kernel_size=3, padding="valid"):
 
 
 def _draw_padding_frame(ax_in, ax_out, input_size, kernel_size, pad, positions, step):
-    """Draw one frame: the kernel over the (padded) input, and the output filled so far."""
+    """Draw one frame: the kernel over the (padded) input, and the output filled so far.
+
+    The panels have room for the padded input and the output of "same" padding, whatever
+    the padding, so that cells have the same size in the "valid" and "same" animations.
+    """
     total = input_size + 2 * pad
     output_size = total - kernel_size + 1
+    span = input_size + 2 * (kernel_size // 2)
     for ax in (ax_in, ax_out):
         ax.clear()
         ax.set_aspect("equal")
@@ -133,17 +140,17 @@ def _draw_padding_frame(ax_in, ax_out, input_size, kernel_size, pad, positions, 
             ax_in.add_patch(
                 Rectangle((col, total - 1 - row), 1, 1,
                           facecolor="white" if is_padding else "#a6c8e6",
-                          edgecolor="0.55" if is_padding else PALETTE[0],
-                          linestyle="--" if is_padding else "-", linewidth=1,
+                          edgecolor="0.45" if is_padding else PALETTE[0],
+                          linestyle="--" if is_padding else "-", linewidth=1.2,
                           )
             )
             if is_padding:
                 ax_in.text(col + 0.5, total - 0.5 - row, "0", ha="center", va="center",
-                           fontsize=8, color="0.45")
+                           fontsize=11, color="0.3")
     row, col = positions[step]
     ax_in.add_patch(
         Rectangle((col, total - kernel_size - row), kernel_size, kernel_size,
-                  facecolor=PALETTE[1], alpha=0.35, edgecolor=PALETTE[1], linewidth=2.5)
+                  facecolor=PALETTE[1], alpha=0.35, edgecolor=PALETTE[1], linewidth=3)
     )
     for index in range(output_size * output_size):
         out_row, out_col = divmod(index, output_size)
@@ -151,21 +158,26 @@ def _draw_padding_frame(ax_in, ax_out, input_size, kernel_size, pad, positions, 
         ax_out.add_patch(
             Rectangle((out_col, output_size - 1 - out_row), 1, 1,
                       facecolor=(PALETTE[1] if index == step else "#f6d8c6") if done else "white",
-                      edgecolor=PALETTE[1], linewidth=1)
+                      edgecolor=PALETTE[1], linewidth=1.2)
         )
-    ax_in.set_xlim(-0.1, total + 0.1)
-    ax_in.set_ylim(-0.1, total + 0.1)
-    ax_out.set_xlim(-0.1, total + 0.1)
-    ax_out.set_ylim(-0.1 - (total - output_size) / 2, total + 0.1 - (total - output_size) / 2)
-    ax_in.set_title(f"input {input_size}x{input_size}" + (f", padding {pad}" if pad else ""))
-    ax_out.set_title(f"output {output_size}x{output_size}")
+    # Centre each grid in its panel.
+    margin_in = (span - total) / 2
+    ax_in.set_xlim(-margin_in - 0.1, total + margin_in + 0.1)
+    ax_in.set_ylim(-margin_in - 0.1, total + margin_in + 0.1)
+    margin_out = (span - output_size) / 2
+    ax_out.set_xlim(-margin_out - 0.1, output_size + margin_out + 0.1)
+    ax_out.set_ylim(output_size - input_size - 0.1, output_size + 0.1)  # top-aligned
+    ax_in.set_title(f"input {input_size}x{input_size}" + (f", padding {pad}" if pad else ""),
+                    fontsize=12)
+    ax_out.set_title(f"output {output_size}x{output_size}", fontsize=12)
 
 
 def padding_animation(path, padding="valid", input_size=5, kernel_size=3, still_path=None):
     """Animate a kernel sliding over an input, with or without "same" zero padding.
 
-    Saves a looping GIF at ``path`` and, if ``still_path`` is given, one vector frame as
-    PDF for print.
+    The input is drawn above the output, so that the animation stays readable in half
+    the width of a page. Saves a looping GIF at ``path`` and, if ``still_path`` is given,
+    one vector frame as PDF for print.
     """
     path = _check_output_path(path, (".gif",))
     if still_path is not None:
@@ -173,12 +185,14 @@ def padding_animation(path, padding="valid", input_size=5, kernel_size=3, still_
     pad, positions = padding_frames(input_size, kernel_size, padding)
     frames = []
     with plt.rc_context(COURSE_STYLE):
-        fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(4.2, 2.3))
-        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.88, wspace=0.1)
+        span = input_size + 2 * (kernel_size // 2)  # the padded input's side with "same"
+        fig, (ax_in, ax_out) = plt.subplots(2, 1, figsize=(2.6, 4.4),
+                                            height_ratios=[span, input_size])
+        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.01, top=0.93, hspace=0.14)
         for step in range(len(positions)):
             _draw_padding_frame(ax_in, ax_out, input_size, kernel_size, pad, positions, step)
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=110, metadata=PNG_METADATA)
+            fig.savefig(buffer, format="png", dpi=120, metadata=PNG_METADATA)
             frames.append(Image.open(buffer).convert("RGB"))
         if still_path is not None:
             _draw_padding_frame(ax_in, ax_out, input_size, kernel_size, pad, positions,

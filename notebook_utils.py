@@ -174,7 +174,13 @@ def load_mnist1d():
 
 
 def build_lenet(input_shape=(32, 32, 1), n_classes=10):
-    """The LeNet of the core chapter (ReLU, max pooling), as a Keras model."""
+    """The LeNet of the core chapter (ReLU, max pooling), as a Keras model.
+
+    The layers carry the names of LeCun et al. (1998). C5 is written as ``Flatten``
+    then ``Dense(120)``: in the paper C5 is a 5x5 convolution over the 5x5 maps of S4,
+    which fits in one position only (for 32x32 inputs), so it is exactly a dense
+    layer on the flattened maps (48,120 parameters either way).
+    """
     if not (len(input_shape) == 3 and all(isinstance(n, int) and n > 0 for n in input_shape)):
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
     if input_shape[0] < 16 or input_shape[1] < 16:
@@ -189,7 +195,7 @@ def build_lenet(input_shape=(32, 32, 1), n_classes=10):
         layers.Conv2D(filters=16, kernel_size=5, padding="valid", activation="relu", name="C3"),
         layers.MaxPool2D(pool_size=2, name="S4"),
         layers.Flatten(),
-        layers.Dense(120, activation="relu", name="F5"),
+        layers.Dense(120, activation="relu", name="C5"),
         layers.Dense(84, activation="relu", name="F6"),
         layers.Dense(n_classes, activation="softmax", name="output"),
     ])

@@ -42,6 +42,20 @@ def test_padding_animation_has_one_frame_per_output_pixel(generated, padding, fr
         assert gif.info["loop"] == 0
 
 
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_padding_animation_is_drawn_for_half_a_column(generated, padding):
+    """Input above output: the GIF is taller than wide, so that shown side by side with
+    its twin, in half the text column, its cells and labels stay large enough to read."""
+    with Image.open(generated / f"img/padding_{padding}.gif") as gif:
+        width, height = gif.size
+    assert width >= 300 and height > 1.5 * width
+
+
+def test_lenet_diagram_names_c5_as_in_the_paper():
+    assert [name for name, *_ in figures.LENET_DENSE] == ["C5", "F6", "OUTPUT"]
+    assert figures.LENET_DENSE[0][2] == "5x5 conv"
+
+
 def test_favicon_is_32_pixels_square(generated):
     with Image.open(generated / "img/favicon.png") as icon:
         assert icon.size == (32, 32) and icon.mode == "RGBA"
