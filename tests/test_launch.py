@@ -16,13 +16,8 @@ def test_first_code_cell_is_the_current_colab_setup(page):
     assert "hide-cell" in first.metadata.get("tags", [])
 
 
-def test_colab_cell_derives_its_address_from_the_config(tmp_path):
-    config = tmp_path / "_config.yml"
-    config.write_text("repository:\n  url: https://github.com/someone/cnn-course\n  branch: dev\n")
-    assert colab_cell.raw_base_url(config) == "https://raw.githubusercontent.com/someone/cnn-course/dev/"
-    config.write_text("repository:\n  url: https://gitlab.com/someone/cnn-course\n")
-    with pytest.raises(ValueError, match="github.com/OWNER/REPO"):
-        colab_cell.raw_base_url(config)
+def test_colab_cell_installs_the_pinned_versions():
+    # Its address comes from the course's repository: tests/test_repository.py.
     assert colab_cell.pinned(["celluloid"]) == ["celluloid==0.2.0"]
     with pytest.raises(ValueError, match="pins no version"):
         colab_cell.pinned(["not-a-package"])
