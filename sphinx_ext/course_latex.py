@@ -8,23 +8,29 @@
   Matplotlib, and the PDF was dated 1 January 1970.)
 - Sub-figures are captioned by their own text, which starts with "(a)", "(b)" as the
   HTML book shows it: LaTeX's subcaption package must not add a second "(a)".
-- On paper, Sphinx moves every citation into one bibliography at the end of the book;
-  the chapter that holds the `bibliography` directive in the HTML book is left with
-  its title only, and is dropped.
+- The bibliography page of the HTML book is a chapter of the PDF, with its title and
+  its introduction: the list of works inside it must not open a chapter of its own
+  (a second "Bibliography" heading, page and entry in the contents).
 """
 
 import datetime
 import os
 import subprocess
 
-from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.builders.latex import LaTeXBuilder
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
-# The sub-figures' own captions carry their letters, "(a) ...".
-SUBFIGURE_CAPTIONS = r"\captionsetup[subfigure]{labelformat=empty}"
+PREAMBLE = r"""
+% The sub-figures' own captions carry their letters, "(a) ...".
+\captionsetup[subfigure]{labelformat=empty}
+% The list of works, without the chapter heading, page break and contents entry that
+% Sphinx's class gives it: the bibliography page's chapter holds it.
+\renewenvironment{sphinxthebibliography}[1]
+  {\begingroup\def\chapter*##1{}\begin{thebibliography}{#1}}
+  {\end{thebibliography}\endgroup}
+"""
 
 
 def last_commit_date(folder):
@@ -59,26 +65,19 @@ def as_text(date):
 
 def configure_latex(app, config):
     elements = dict(config.latex_elements)
-    elements.setdefault("date", as_text(book_date(app.confdir)))
-    elements["preamble"] = elements.get("preamble", "") + "\n" + SUBFIGURE_CAPTIONS + "\n"
+    elements["preamble"] = elements.get("preamble", "") + PREAMBLE
     config.latex_elements = elements
 
 
-class DropEmptySections(SphinxPostTransform):
-    """Remove the sections that hold a title and nothing else, once Sphinx has moved the
-    citations out of them (its BibliographyTransform runs at priority 750)."""
-
-    default_priority = 760
-    formats = ("latex",)
-
-    def run(self, **kwargs):
-        for section in list(self.document.findall(nodes.section)):
-            if all(isinstance(child, nodes.title) for child in section.children):
-                section.parent.remove(section)
+def date_the_title_page(app):
+    # The LaTeX builder has just computed its date from `today` (which the HTML book
+    # does not use: setting it would make every new commit day re-read every page).
+    if isinstance(app.builder, LaTeXBuilder):
+        app.builder.context["date"] = as_text(book_date(app.confdir))
 
 
 def setup(app):
     # After sphinx-jupyterbook-latex (priority 500), which rewrites the preamble.
     app.connect("config-inited", configure_latex, priority=900)
-    app.add_post_transform(DropEmptySections)
+    app.connect("builder-inited", date_the_title_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
