@@ -9,15 +9,16 @@ from bs4 import BeautifulSoup
 from conftest import REPO_ROOT
 
 # Words that end in "s" and may follow the number 1 without being a plural noun:
-# singular nouns, and verbs whose subject is a value ("a stride of 1 keeps ...").
+# singular nouns, and verbs whose subject is a value ("a stride of 1 keeps ..."). Words
+# that are also plural nouns ("sets", "changes", "halves") stay out: "1 sets" is wrong.
 NOT_PLURAL = {
-    # singular nouns and words ending in s
+    # singular nouns and other words ending in s
     "axis", "bias", "class", "loss", "pass", "process", "series", "species", "status",
     "analysis", "basis", "focus", "radius", "plus", "minus", "times", "as", "is", "was",
     "has", "does", "this", "thus", "its", "less", "across", "always", "towards",
     # verbs after a value
-    "means", "gives", "keeps", "makes", "leaves", "becomes", "stays", "remains", "equals",
-    "sets", "adds", "halves", "doubles", "shrinks", "grows", "changes", "turns", "goes",
+    "means", "gives", "keeps", "makes", "becomes", "stays", "remains", "equals",
+    "shrinks", "grows",
 }
 
 # A count of 1 followed by a word in -s: not a decimal (0.1 s), not part of 11 or 1,000.
@@ -47,6 +48,7 @@ def wrong_plurals(text):
     ("1 mistakes out of 360", ["1 mistakes"]),
     ("Dense: 1 parameters, 2 layers", ["1 parameters"]),
     ("trained for 1 epochs\n", ["1 epochs"]),
+    ("1 sets of weights, 1 changes", ["1 sets", "1 changes"]),
     ("(1 filters)", ["1 filters"]),
     ("1 error, 1 mistake, 1 class, 1 loss, 1 pass, 1 bias", []),
     ("a stride of 1 keeps the length; 11 errors; 21 errors; 0.1 seconds; 1,001 steps", []),
