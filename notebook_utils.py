@@ -204,10 +204,11 @@ def build_lenet(input_shape=(32, 32, 1), n_classes=10):
 def training_progress(log_every=5):
     """A Keras callback for ``model.fit(..., verbose=0, callbacks=[training_progress()])``.
 
-    While training, one status line is updated in place after every epoch, so a student
-    running the notebook sees the progress; a line is also printed every ``log_every``
-    epochs and after the last one. A built page thus keeps a compact log, not screens of
-    progress bars.
+    It shows one block of text, updated in place after every epoch: the lines logged so
+    far (every ``log_every`` epochs and the last one), then the current epoch's line, so
+    that a student running the notebook sees the progress. Once training ends, the block
+    reads, in order, the logged lines and "trained for N epochs": a built page keeps one
+    compact log, not screens of progress bars, and nothing in it depends on timing.
     """
     import keras
     from IPython.display import DisplayHandle
@@ -215,23 +216,32 @@ def training_progress(log_every=5):
     if not (isinstance(log_every, int) and log_every >= 1):
         raise ValueError(f"log_every must be a positive integer, got {log_every!r}")
 
-    def as_text(line):  # shown as it is, not as a quoted Python string
-        return {"text/plain": line}
+    def as_text(lines):  # shown as it is, not as a quoted Python string
+        return {"text/plain": "\n".join(lines)}
 
     class TrainingProgress(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self.status = DisplayHandle()
-            self.status.display(as_text(f"epoch 0/{self.params['epochs']}"), raw=True)
+            self.logged, self.current, self.epochs_done = [], None, 0
+            self.block = DisplayHandle()
+            self.block.display(as_text([f"epoch 0/{self.params['epochs']}"]), raw=True)
 
         def on_epoch_end(self, epoch, logs=None):
+            self.epochs_done += 1
             metrics = " - ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
-            line = f"epoch {epoch + 1}/{self.params['epochs']}: {metrics}"
-            self.status.update(as_text(line), raw=True)
-            if (epoch + 1) % log_every == 0 or epoch + 1 == self.params["epochs"]:
-                print(line)
+            self.current = f"epoch {epoch + 1}/{self.params['epochs']}: {metrics}"
+            if (epoch + 1) % log_every == 0:
+                self.logged.append(self.current)
+            # The current epoch's line stays below the log until the next epoch.
+            shown = self.logged if self.logged[-1:] == [self.current] else [*self.logged, self.current]
+            self.block.update(as_text(shown), raw=True)
 
         def on_train_end(self, logs=None):
-            self.status.update(as_text(f"trained for {self.params['epochs']} epochs"), raw=True)
+            # The last epoch is always logged, also when a callback stopped training early.
+            if self.current is not None and self.logged[-1:] != [self.current]:
+                self.logged.append(self.current)
+            done = self.epochs_done
+            summary = f"trained for {done} {'epoch' if done == 1 else 'epochs'}"
+            self.block.update(as_text([*self.logged, summary]), raw=True)
 
     return TrainingProgress()
 

@@ -6,6 +6,9 @@
 - Each script is included once: sphinx-thebe registers its inline configuration on an
   event that fires twice, and the second copy is a JavaScript error ("THEBE_JS_URL has
   already been declared").
+- An edited static file (the course's CSS) reaches the built book: Sphinx copies static
+  files only when it writes at least one page, so a build after a CSS-only edit would
+  keep the old copy. The landing page is then read again, and everything is copied.
 
 MathJax 3 comes from the `django-static-mathjax` wheel (plain static files; Django is
 not needed). Only the parts the book uses are copied into `_static/mathjax/`.
@@ -66,9 +69,25 @@ def accessible_bibliography(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def static_files_changed(app, env, added, changed, removed):
+    if app.builder.format != "html":
+        return []
+    built = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir, folder).resolve()
+        if not source.is_relative_to(Path(app.confdir).resolve()):
+            continue  # an extension's files (some are templates, rendered when copied)
+        for path in (p for p in source.rglob("*") if p.is_file()):
+            copy = built / path.relative_to(source)
+            if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+                return [app.config.root_doc]
+    return []
+
+
 def setup(app):
     mathjax_source()  # fail early, with a clear message
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
     app.connect("html-page-context", accessible_bibliography)
+    app.connect("env-get-outdated", static_files_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

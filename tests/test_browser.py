@@ -143,3 +143,47 @@ def test_no_javascript_error_no_missing_asset_no_external_request(browser, site,
         assert visit.external == []
     finally:
         visit.close()
+
+
+# Opens every folded block: code cells hidden behind "Show code cell source" (<details>)
+# and solutions in drop-downs (sphinx-togglebutton's hidden class).
+UNFOLD = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+}"""
+
+# Each code or output block of the article that is wider than its column: what it is,
+# its width and its column's, and its first line.
+TOO_WIDE = """() => Array.from(document.querySelectorAll('article pre'))
+  .filter(pre => pre.scrollWidth > pre.clientWidth)
+  .map(pre => ({block: (pre.closest('.cell_output') ? 'output' : 'code'),
+                scroll: pre.scrollWidth, client: pre.clientWidth,
+                line: pre.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 70)}))"""
+
+MEASURED = """() => Array.from(document.querySelectorAll('article pre'))
+  .filter(pre => pre.clientWidth > 0).length"""
+
+
+def book_pages():
+    return sorted(p.relative_to(REPO_ROOT / "book").with_suffix(".html").as_posix()
+                  for p in (REPO_ROOT / "book").glob("*.md"))
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+@pytest.mark.parametrize("name", book_pages())
+def test_no_code_or_output_line_is_wider_than_its_column(browser, site, name, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/book/{name}", wait_until="networkidle")
+        page.evaluate(UNFOLD)
+        blocks = page.locator("article pre").count()
+        # Every block is laid out (none left folded), so every block is measured.
+        assert page.evaluate(MEASURED) == blocks
+        too_wide = page.evaluate(TOO_WIDE)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / f"code-width-{width}-{name[:-5]}.jpeg"),
+                        full_page=True, type="jpeg", quality=50)
+        assert too_wide == [], f"{name}: {len(too_wide)} of {blocks} blocks too wide: {too_wide[:5]}"
+    finally:
+        context.close()

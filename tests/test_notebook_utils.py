@@ -81,34 +81,78 @@ def test_gaussian_taps_match_the_chapter():
         nu.gaussian_taps(4)
 
 
-def test_training_progress_logs_every_few_epochs(capsys, monkeypatch):
+class RecordedDisplay:
+    """Stands in for IPython's DisplayHandle: whether an IPython shell exists in the test
+    session decides where a real display goes (to stdout or nowhere)."""
+
+    shown = []  # every state of the block, in order
+
+    def display(self, obj, raw=False):
+        assert raw and set(obj) == {"text/plain"}
+        self.shown.append(obj["text/plain"])
+
+    update = display
+
+
+def fit_with_progress(monkeypatch, capsys, epochs, log_every, extra_callbacks=()):
+    """Train a tiny model with the callback; return the block's successive states."""
     import IPython.display
     import keras
 
-    # Whether an IPython shell exists in this test session decides where a real display
-    # goes (to stdout or nowhere): record the status line apart from the printed log.
-    status = []
-
-    class RecordedDisplay:
-        def display(self, obj, raw=False):
-            status.append(obj["text/plain"])
-
-        update = display
-
+    RecordedDisplay.shown = []
     monkeypatch.setattr(IPython.display, "DisplayHandle", RecordedDisplay)
     nu.make_deterministic(0)
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
     model.compile(loss="mse")
     x, y = np.ones((8, 3)), np.zeros((8, 1))
-    model.fit(x, y, epochs=7, verbose=0, callbacks=[nu.training_progress(log_every=3)])
-    logged = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in logged] == ["epoch 3/7", "epoch 6/7", "epoch 7/7"]
-    assert all(re.fullmatch(r"epoch \d/7: loss \d+\.\d{4}", line) for line in logged)
-    # The status line starts at epoch 0, follows every epoch, and ends with a summary.
-    assert status[0] == "epoch 0/7" and status[-1] == "trained for 7 epochs"
-    assert [line.split(":")[0] for line in status[1:-1]] == [f"epoch {n}/7" for n in range(1, 8)]
-    with pytest.raises(ValueError, match="log_every"):
-        nu.training_progress(log_every=0)
+    model.fit(x, y, epochs=epochs, verbose=0,
+              callbacks=[nu.training_progress(log_every=log_every), *extra_callbacks])
+    assert capsys.readouterr().out == ""  # nothing printed besides the one block
+    return RecordedDisplay.shown
+
+
+def test_training_progress_is_one_block_in_reading_order(capsys, monkeypatch):
+    shown = fit_with_progress(monkeypatch, capsys, epochs=7, log_every=3)
+    final = shown[-1].splitlines()
+    # The log: every third epoch and the last, then the summary, in this order.
+    assert [line.split(":")[0] for line in final] == [
+        "epoch 3/7", "epoch 6/7", "epoch 7/7", "trained for 7 epochs"]
+    assert all(re.fullmatch(r"epoch \d/7: loss \d+\.\d{4}", line) for line in final[:-1])
+    # While training, the block starts at epoch 0 and ends with the current epoch.
+    assert shown[0] == "epoch 0/7"
+    assert [state.splitlines()[-1].split(":")[0] for state in shown[1:-1]] == [
+        f"epoch {n}/7" for n in range(1, 8)]
+    # A logged line stays; a line between two logged ones is replaced by the next.
+    assert shown[2].splitlines()[0].startswith("epoch 2/7") and len(shown[2].splitlines()) == 1
+    assert shown[3].splitlines()[0].startswith("epoch 3/7")
+    assert shown[4].splitlines()[0] == shown[3] and shown[4].splitlines()[1].startswith("epoch 4/7")
+
+
+def test_training_progress_twice_gives_the_same_log(capsys, monkeypatch):
+    first = fit_with_progress(monkeypatch, capsys, epochs=4, log_every=2)[-1]
+    assert fit_with_progress(monkeypatch, capsys, epochs=4, log_every=2)[-1] == first
+
+
+def test_training_progress_counts_the_epochs_really_trained(capsys, monkeypatch):
+    import keras
+
+    class StopAfterTwo(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+
+    final = fit_with_progress(monkeypatch, capsys, epochs=9, log_every=5,
+                              extra_callbacks=[StopAfterTwo()])[-1].splitlines()
+    # Stopped early: the last epoch trained is logged, and the summary counts it.
+    assert [line.split(":")[0] for line in final] == ["epoch 2/9", "trained for 2 epochs"]
+    one = fit_with_progress(monkeypatch, capsys, epochs=1, log_every=5)[-1].splitlines()
+    assert one[-1] == "trained for 1 epoch"
+
+
+def test_training_progress_rejects_a_bad_interval():
+    for bad in [0, -1, 2.5, "5"]:
+        with pytest.raises(ValueError, match="log_every must be a positive integer"):
+            nu.training_progress(log_every=bad)
 
 
 def test_make_deterministic_repeats_training():

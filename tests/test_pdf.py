@@ -1,13 +1,19 @@
 """Build the PDF book and check it with poppler's tools."""
 
+import datetime
 import re
 import subprocess
+import sys
 from itertools import groupby
 
 import pytest
 from bs4 import BeautifulSoup
+from pybtex.database import parse_file
 
 from conftest import REPO_ROOT, build_book
+
+sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
+import course_latex  # noqa: E402
 
 ARTEFACTS = REPO_ROOT / "_build" / "test-artifacts"
 
@@ -72,19 +78,86 @@ def test_every_caption_and_no_unresolved_reference(pdf, html_dir):
         assert f"({number})" in text  # equation numbers
 
 
-def test_bibliography_and_lenet_summary(pdf):
+def bibliography_entries():
+    """{key: (first author's surname, year, title)} of references.bib, the title as
+    LaTeX prints it (no braces), lower case."""
+    entries = parse_file(str(REPO_ROOT / "references.bib")).entries
+    return {key: (" ".join(e.persons["author"][0].prelast_names + e.persons["author"][0].last_names),
+                  e.fields["year"], re.sub(r"[{}]", "", e.fields["title"]).lower())
+            for key, e in entries.items()}
+
+
+def cited_keys():
+    """The keys of every {cite:p} and {cite:t} role of the book's pages."""
+    keys = set()
+    for page in (REPO_ROOT / "book").glob("*.md"):
+        for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", page.read_text()):
+            keys.update(key.strip() for key in group.split(","))
+    return keys
+
+
+def split_at_bibliography(pdf):
+    """The book's text before its bibliography chapter, and that chapter (the last)."""
+    texts = page_texts(pdf)
+    start = min(i for i, text in enumerate(texts) if re.search(r"^\s*BIBLIOGRAPHY\s*$", text, re.M))
+    return " ".join(" ".join(texts[:start]).split()), " ".join(" ".join(texts[start:]).split())
+
+
+def test_one_sorted_bibliography_whose_labels_the_text_cites(pdf):
+    body, bibliography = split_at_bibliography(pdf)
+    entries = bibliography_entries()
+    assert cited_keys() == set(entries)  # every entry cited, no unknown key
+    # Each work is listed once, and the list is sorted by first author, then year.
+    positions = {}
+    for key, (_, _, title) in entries.items():
+        found = [m.start() for m in re.finditer(re.escape(unhyphenated(title)), unhyphenated(bibliography))]
+        assert len(found) == 1, f"{key}: listed {len(found)} times"
+        positions[key] = found[0]
+    in_print_order = sorted(entries, key=positions.get)
+    assert in_print_order == sorted(entries, key=lambda k: (entries[k][0].lower(), entries[k][1]))
+    # One label per entry, and the text cites with these labels and no other form.
+    labels = re.findall(r"\[([A-Z][A-Za-z+]*\d{2}[a-z]?)\]", bibliography)
+    assert len(labels) == len(set(labels)) == len(entries), labels
+    cited = re.findall(r"\[([A-Z][A-Za-z+]*\d{2}[a-z]?)\]", body)
+    assert set(cited) == set(labels)
+    assert not re.search(r"\[(19|20)\d\d\]", body), "an author-year citation is left"
+
+
+def test_lenet_summary(pdf):
     text = " ".join(" ".join(page_texts(pdf)).split())
-    start = text.rindex("BIBLIOGRAPHY")
-    for title in ["Gradient-based learning applied to document recognition",
-                  "InceptionTime: Finding AlexNet for time series classification",
-                  "Deep learning for time series classification: a review",
-                  "Data augmentation for time series classification",
-                  "Scaling down deep learning",
-                  "A guide to convolution arithmetic for deep learning",
-                  "Deep residual learning for image recognition",
-                  "Batch normalization: Accelerating deep network training"]:
-        assert unhyphenated(title) in unhyphenated(text[start:]), title
     assert "Total params: 61,706" in text
+
+
+def test_no_empty_references_section_and_one_bibliography_chapter(pdf):
+    lines = [line.strip() for text in page_texts(pdf) for line in text.splitlines()]
+    assert not [line for line in lines if re.fullmatch(r"[\d.]*\s*References(\s+\d+)?", line)]
+    # The contents list the bibliography once (with its page number).
+    assert len([line for line in lines if re.fullmatch(r"(\d+\s+)?Bibliography\s+\d+", line)]) == 1
+
+
+def test_sub_figures_are_lettered_once(pdf):
+    text = " ".join(" ".join(page_texts(pdf)).split())
+    assert re.search(r"\(a\) No padding", text)
+    assert not re.search(r"\(([a-h])\)\s*\(\1\)", text)
+
+
+def test_title_page_is_dated_by_the_last_commit(pdf):
+    date = datetime.date.fromisoformat(subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%cs"],
+        capture_output=True, text=True, check=True).stdout.strip())
+    title_page = " ".join(page_texts(pdf)[0].split())
+    assert f"{date.day} {date.strftime('%B')} {date.year}" in title_page
+    assert "1970" not in title_page
+
+
+def test_book_date_without_git(tmp_path, monkeypatch):
+    # No repository: SOURCE_DATE_EPOCH when it is a real date, else the day of the build.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert course_latex.book_date(tmp_path) == datetime.date(2026, 1, 1)
+    for unset in ["0", "", "soon"]:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", unset)
+        assert course_latex.book_date(tmp_path) == datetime.date.today()
+    assert course_latex.as_text(datetime.date(2026, 3, 7)) == "7 March 2026"
 
 
 def images(pdf):

@@ -1,0 +1,77 @@
+"""One bibliography for the whole book, on its own page, sorted; the pages cite into it
+with its labels."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_file
+
+from conftest import REPO_ROOT
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def bibliography(html_dir):
+    """The bibliography page's entries, in order: (id, label, text)."""
+    page = soup(html_dir / "book" / "bibliography.html")
+    return [(entry["id"], entry.select_one("span.label").get_text("", strip=True).strip("[]"),
+             " ".join(entry.get_text(" ").split()))
+            for entry in page.select("div.citation")]
+
+
+def cite_roles(page_source):
+    """The keys of each {cite:p} and {cite:t} role of a page's source, role by role."""
+    return [[key.strip() for key in group.split(",")]
+            for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", page_source)]
+
+
+def test_the_bibliography_is_the_last_page_and_the_only_one(html_dir):
+    toc = (REPO_ROOT / "_toc.yml").read_text().split()
+    assert toc[-1] == "book/bibliography"
+    for page in (html_dir / "book").glob("*.html"):
+        if page.name != "bibliography.html":
+            assert not soup(page).select("div.citation"), f"{page.name} has a bibliography"
+    for source in (REPO_ROOT / "book").glob("*.md"):
+        directives = re.findall(r"^[`:]{3,}\{bibliography\}", source.read_text(), re.M)
+        assert len(directives) == (source.name == "bibliography.md"), source.name
+        assert ":keyprefix:" not in source.read_text(), source.name
+
+
+def test_every_work_listed_once_sorted_by_author_and_year(bibliography):
+    entries = parse_file(str(REPO_ROOT / "references.bib")).entries
+    labels = [label for _, label, _ in bibliography]
+    assert len(labels) == len(set(labels)) == len(entries)
+    order = []
+    for _, _, text in bibliography:
+        matches = [key for key, entry in entries.items()
+                   if re.sub(r"[{}]", "", entry.fields["title"]).lower() in text.lower()]
+        assert len(matches) == 1, text
+        order.append(matches[0])
+
+    def first_author_and_year(key):
+        author = entries[key].persons["author"][0]
+        return " ".join(author.prelast_names + author.last_names).lower(), entries[key].fields["year"]
+
+    assert order == sorted(order, key=first_author_and_year)
+
+
+def test_every_citation_links_to_its_entry_with_its_label(html_dir, bibliography):
+    label_of = {entry_id: label for entry_id, label, _ in bibliography}
+    cited_ids = set()
+    for source in sorted((REPO_ROOT / "book").glob("*.md")):
+        keys = [key for role in cite_roles(source.read_text()) for key in role]
+        page = soup(html_dir / "book" / source.with_suffix(".html").name)
+        links = page.select('span.bibtex-citation a[href^="bibliography.html#"]')
+        assert len(links) == len(keys), source.name  # one link per key cited
+        for link in links:
+            entry_id = link["href"].split("#")[1]
+            assert link.get_text(strip=True) == label_of[entry_id]
+            # The label in square brackets, as in the list; no author-year form.
+            assert re.search(r"\[" + re.escape(label_of[entry_id]) + r"\]",
+                             link.parent.get_text("", strip=True))
+            cited_ids.add(entry_id)
+    assert cited_ids == set(label_of)  # every work listed is cited somewhere
