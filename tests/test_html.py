@@ -18,11 +18,6 @@ def chapter(html_dir):
     return BeautifulSoup((html_dir / "book" / "convnets.html").read_text(), "html.parser")
 
 
-@pytest.fixture(scope="module", params=["convnets", "convolution_by_hand"])
-def own_page(request, html_dir):
-    return BeautifulSoup((html_dir / "book" / f"{request.param}.html").read_text(), "html.parser")
-
-
 def local_image(html_dir, img):
     path = (html_dir / "book" / img["src"]).resolve()
     assert path.is_file(), f"{img['src']} is referenced but was not written"
@@ -104,43 +99,6 @@ def test_pooling_figure_is_a_rendered_tikz_svg(chapter, html_dir):
     assert chapter.select('a.reference.internal[href="#fig-pooling"]')
     figure = img.find_parent(["figure", "div"], class_=["figure", "align-center"])
     assert figure.select_one(".caption-number").get_text(strip=True).startswith("Fig.")
-
-
-def caption_number(page, label):
-    """The "Fig. N" of the figure labelled ``label``, as its caption prints it."""
-    anchor = page.find(id=label)
-    figure = anchor if anchor.name in ("figure", "div") else anchor.find_parent(["figure", "div"])
-    return figure.select_one(".caption-number").get_text(strip=True)
-
-
-def test_figures_are_referred_to_by_their_number(own_page):
-    """Prose refers to a figure as "Fig. N", never with words ("the pooling figure")."""
-    links = own_page.select('a.reference.internal[href^="#fig-"]')
-    assert links
-    for link in links:
-        label = link["href"][1:]
-        assert link.get_text(strip=True) == caption_number(own_page, label), label
-
-
-def test_references_list_the_four_works_cited(chapter):
-    section = chapter.find(id="references")
-    entries = section.select("div.citation")
-    assert len(entries) == 4
-    text = section.get_text(" ", strip=True).lower()
-    for title in ["Data augmentation for time series classification",
-                  "InceptionTime", "Deep learning for time series classification",
-                  "Gradient-based learning applied to document recognition"]:
-        assert title.lower() in text
-    # every citation in the text links to one of the entries, and every entry is cited
-    entry_ids = {entry["id"] for entry in entries}
-    cited = {a["href"][1:] for a in chapter.select("span a.reference.internal") if a["href"][1:] in entry_ids}
-    assert cited == entry_ids
-    assert chapter.find("a", string="1998")
-
-
-def test_no_unresolved_reference(chapter):
-    assert "??" not in chapter.get_text()
-    assert not chapter.select(".xref.missing, span.problematic")
 
 
 def test_landing_page_links_to_the_pdf(html_dir):

@@ -48,6 +48,22 @@ def test_every_figure_is_numbered_captioned_and_described(page, html_dir):
                 f"{where}: the alt text {alt!r} does not describe the image")
 
 
+def caption_number(soup, label):
+    """The "Fig. N" of the figure labelled ``label``, as its caption prints it."""
+    anchor = soup.find(id=label)
+    figure = anchor if anchor.name in ("figure", "div") else anchor.find_parent(["figure", "div"])
+    return figure.select_one(".caption-number").get_text(strip=True)
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_figures_are_referred_to_by_their_number(page, html_dir):
+    """Prose refers to a figure as "Fig. N", never with words ("the pooling figure")."""
+    soup = soup_of(html_dir, page)
+    for link in soup.select('a.reference.internal[href^="#fig-"]'):
+        label = link["href"][1:]
+        assert link.get_text(strip=True) == caption_number(soup, label), f"{page.name}: {label}"
+
+
 @pytest.mark.parametrize("page", EXECUTABLE_PAGES, **ids)
 def test_exercises_with_hidden_executed_solutions(page, html_dir):
     exercises, solutions = exercises_and_solutions(soup_of(html_dir, page))
