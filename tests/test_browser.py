@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, course
 
 CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = REPO_ROOT / "_build" / "test-artifacts"
@@ -80,24 +80,28 @@ def chapter(browser, site):
     visit.close()
 
 
-def test_launch_menu_offers_binder_and_colab_notebooks(chapter):
+def test_launch_menu_follows_the_repository(chapter):
+    """Binder, Colab and Live Code where the course knows its GitHub repository (the
+    fork case is built in tests/test_repository.py); no launch menu at all otherwise."""
     page = chapter.page
-    page.click("button[aria-label='Launch interactive content']")
+    menu = page.locator("button[aria-label='Launch interactive content']")
+    live = page.locator("button.thebe-launch-button, button:has-text('Live Code')")
+    repository = course.github_repository(REPO_ROOT)
+    if repository is None:
+        assert menu.count() == 0 and live.count() == 0
+        assert page.locator("a[href*='mybinder.org'], a[href*='colab.research.google.com']").count() == 0
+        return
+    slug, branch = repository[0].removeprefix("https://github.com/"), repository[1]
+    menu.click()
     binder = page.locator("a[href*='mybinder.org']")
-    colab = page.locator("a[href*='colab.research.google.com']")
     binder.first.wait_for(state="visible")
     assert binder.first.get_attribute("href") == (
-        "https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/book/convnets.ipynb")
-    assert colab.first.is_visible()
-    assert colab.first.get_attribute("href") == (
-        "https://colab.research.google.com/github/OWNER/REPO/blob/main/book/convnets.ipynb")
+        f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/book/convnets.ipynb")
+    assert page.locator("a[href*='colab.research.google.com']").first.get_attribute("href") == (
+        f"https://colab.research.google.com/github/{slug}/blob/{branch}/book/convnets.ipynb")
+    assert live.count() >= 1
     page.screenshot(path=str(ARTEFACTS / "chapter-launch-menu.png"))
     page.keyboard.press("Escape")
-
-
-def test_live_code_button_is_there(chapter):
-    live = chapter.page.locator("button.thebe-launch-button, button:has-text('Live Code')")
-    assert live.count() >= 1
 
 
 def test_download_buttons(chapter):
