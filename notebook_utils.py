@@ -85,13 +85,27 @@ def glue(name, value, display=False):
     """Bind ``value`` to ``name`` for the prose ({glue:text}`name` in MyST-NB).
 
     In the book this is MyST-NB's ``glue``; where MyST-NB is not installed (Colab) the
-    value is simply not exported, and the page runs all the same.
+    value is simply not exported, and the page runs all the same. NumPy scalars are
+    glued as the Python numbers they hold, which format specs such as ``:.3f`` accept.
     """
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
         return
+    if isinstance(value, np.generic):
+        value = value.item()
     myst_glue(name, value, display=display)
+
+
+def counted(number, noun, plural=None):
+    """A count with its noun in the right number: ``counted(1, "mistake")`` is
+    '1 mistake', ``counted(3, "mistake")`` '3 mistakes'; give ``plural`` for nouns
+    that do not take an s."""
+    if not (isinstance(number, (int, np.integer)) and not isinstance(number, bool)):
+        raise TypeError(f"number must be an integer, got {number!r}")
+    if not (isinstance(noun, str) and noun):
+        raise ValueError(f"noun must be a word, got {noun!r}")
+    return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 
 
 def prepare_notebook_graphics():

@@ -48,6 +48,7 @@ def cell_source(root=ROOT):
     base_url = raw_base_url(root)
     # Without a repository the cell holds no address at all, and says how to get one.
     default = json.dumps(base_url) if base_url else "None"
+    files = "[" + ",\n                 ".join(json.dumps(f) for f in FILES_TO_FETCH) + "]"
     return f'''{MARKER}: a notebook opened in Google Colab arrives alone. This cell fetches
 # the course's helpers and data and installs what Colab lacks; elsewhere it does nothing.
 import importlib.util, os, subprocess, sys, urllib.request
@@ -55,9 +56,10 @@ import importlib.util, os, subprocess, sys, urllib.request
 if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab"):
     base_url = os.environ.get("{BASE_URL_VARIABLE}", {default})
     if base_url is None:
-        raise RuntimeError("This copy of the course names no GitHub repository, so Colab cannot "
-                           "fetch its helpers: set repository.url in _config.yml, then `make notebooks`.")
-    for path in {json.dumps(FILES_TO_FETCH)}:
+        raise RuntimeError("This copy of the course names no GitHub repository, so Colab "
+                           "cannot fetch its helpers: set repository.url in _config.yml, "
+                           "then run `make notebooks`.")
+    for path in {files}:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         urllib.request.urlretrieve(base_url + path, path)
     missing = [p for p in {json.dumps(pinned(PACKAGES_COLAB_LACKS))}

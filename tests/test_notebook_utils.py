@@ -222,3 +222,25 @@ def test_load_mnist1d_is_local_seeded_and_shaped_for_keras():
     assert np.all(np.bincount(y_train) > 300)  # every class well represented
     (again, _), _ = nu.load_mnist1d()
     assert np.array_equal(x_train, again)
+
+
+def test_counted_puts_the_noun_in_the_right_number():
+    assert nu.counted(1, "mistake") == "1 mistake"
+    assert nu.counted(0, "mistake") == "0 mistakes"
+    assert nu.counted(np.int64(3), "epoch") == "3 epochs"
+    assert nu.counted(2, "axis", plural="axes") == "2 axes"
+    with pytest.raises(TypeError, match="integer"):
+        nu.counted(1.5, "mistake")
+    with pytest.raises(ValueError, match="a word"):
+        nu.counted(2, "")
+
+
+def test_glue_passes_numpy_scalars_as_python_numbers(monkeypatch):
+    import myst_nb
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: value}))
+    nu.glue("accuracy", np.float64(0.953))
+    nu.glue("count", np.int64(7))
+    assert glued == {"accuracy": 0.953, "count": 7}
+    assert type(glued["accuracy"]) is float and type(glued["count"]) is int
