@@ -14,9 +14,13 @@ helpers, constants), recursively, and the repository files named by a string in 
 import ast
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import course  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +135,7 @@ def invalidate_stale_pages(app, env, added, changed, removed):
     current, stale = {}, []
     for docname in sorted(env.found_docs):
         source = Path(env.doc2path(docname))
-        if source.suffix != ".md" or "\nkernelspec:" not in source.read_text():
+        if source.suffix != ".md" or not course.is_executable(source):
             continue
         current[docname], _ = page_fingerprint(source, app.srcdir, helpers)
         if stored.get(docname) != current[docname]:
