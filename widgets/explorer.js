@@ -122,7 +122,7 @@
                " 1) " + MINUS + " 1) / s\u230B + 1 = \u230A(" + n + " + " + result.before +
                " + " + result.after + " " + MINUS + " " + d + TIMES + "(" + k + " " + MINUS +
                " 1) " + MINUS + " 1) / " + s + "\u230B + 1 = " +
-               Math.floor((result.padded - result.span) / s + 1) + zeros +
+               signed(Math.floor((result.padded - result.span) / s) + 1) + zeros +
                (result.side === 0 ? ", so no output: the kernel does not fit" : "") +
                ". Output shape: " + result.side + " " + TIMES + " " + result.side + ".");
     if (s > 1 && d > 1) {
