@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import textwrap
 from html import escape as html_escape
 from pathlib import Path
 
@@ -504,3 +505,246 @@ def _check_animated_artist(artist, frame_number):
             f"frame {frame_number} has a line with markers or dashes; animated lines "
             "must be plain solid lines"
         )
+
+
+# ---- convolution explorer ----
+# Copies of the convolution arithmetic taught in book/convolution_by_hand.md (the page
+# checks that its functions and these agree), for the explorer widget and its tests.
+
+def _check_conv_arguments(n, k, padding, stride, dilation):
+    for name, value, smallest in [("n", n, 0), ("k", k, 1), ("stride", stride, 1),
+                                  ("dilation", dilation, 1)]:
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+                and value >= smallest):
+            raise ValueError(f"{name} must be an integer >= {smallest}, got {value!r}")
+    if padding not in ("valid", "same") and not (
+            isinstance(padding, (int, np.integer)) and not isinstance(padding, bool)
+            and padding >= 0):
+        raise ValueError(
+            f'padding must be "valid", "same" or a number of zeros >= 0, got {padding!r}')
+
+
+def same_padding(n, k, stride=1, dilation=1):
+    """Zeros (before, after) that Keras's "same" padding adds to a side of length n.
+
+    Defined and taught in book/convolution_by_hand.md (section "One dimension").
+    """
+    _check_conv_arguments(n, k, "same", stride, dilation)
+    span = dilation * (k - 1) + 1  # the filter's extent on the input, holes included
+    total = max((-(-n // stride) - 1) * stride + span - n, 0)  # -(-n // s) is ceil(n / s)
+    return total // 2, total - total // 2
+
+
+def padding_zeros(n, k, padding="valid", stride=1, dilation=1):
+    """Zeros (before, after) on a side of length n: none ("valid"), Keras's "same", or a
+    number p of zeros at each end.
+
+    Defined and taught in book/convolution_by_hand.md (section "One dimension").
+    """
+    _check_conv_arguments(n, k, padding, stride, dilation)
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        return same_padding(n, k, stride, dilation)
+    return padding, padding
+
+
+def output_size(n, k, padding="valid", stride=1, dilation=1):
+    """Length of the output along a side of length n; 0 when the filter does not fit.
+
+    Defined and taught in book/convolution_by_hand.md (section "One dimension").
+    """
+    before, after = padding_zeros(n, k, padding, stride, dilation)
+    span = dilation * (k - 1) + 1
+    return max((n + before + after - span) // stride + 1, 0)
+
+
+def conv2d(x, filters, bias, padding="valid", stride=1, dilation=1):
+    """Cross-correlation as Keras's Conv2D computes it. x: (H, W, C_in); filters:
+    (k_h, k_w, C_in, C_out); bias: (C_out,).
+
+    Defined and taught in book/convolution_by_hand.md (section "Two dimensions").
+    """
+    x, filters = np.asarray(x), np.asarray(filters)
+    if x.ndim != 3 or filters.ndim != 4 or filters.shape[2] != x.shape[2]:
+        raise ValueError(
+            f"x must be (H, W, C_in) and filters (k_h, k_w, C_in, C_out), got {x.shape} "
+            f"and {filters.shape}")
+    k_h, k_w = filters.shape[:2]
+    x = np.pad(x, (padding_zeros(x.shape[0], k_h, padding, stride, dilation),
+                   padding_zeros(x.shape[1], k_w, padding, stride, dilation), (0, 0)))
+    span_h, span_w = dilation * (k_h - 1) + 1, dilation * (k_w - 1) + 1
+    rows = range(0, x.shape[0] - span_h + 1, stride)
+    cols = range(0, x.shape[1] - span_w + 1, stride)
+    out = np.empty((len(rows), len(cols), filters.shape[3]))
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            patch = x[r:r + span_h:dilation, c:c + span_w:dilation]
+            out[i, j] = np.tensordot(patch, filters, axes=3) + bias
+    return out
+
+
+# What the reader can set in the explorer: (smallest, largest) of each setting.
+EXPLORER_LIMITS = {"n": (3, 8), "k": (1, 5), "stride": (1, 3), "zeros": (0, 2), "dilation": (1, 3)}
+
+
+class ConvolutionExplorer:
+    """The convolution explorer: a live widget in HTML, a still image on paper.
+
+    Jupyter and the HTML book use ``_repr_html_``; the PDF book uses ``_repr_png_``.
+    ``image`` and ``kernel`` are the integer grids the widget convolves (the top-left
+    n x n and k x k corners of them), ``settings`` the settings it starts with.
+    """
+
+    def __init__(self, html, still_png, image, kernel, settings):
+        self.html = html
+        self.still_png = still_png
+        self.image = image
+        self.kernel = kernel
+        self.settings = settings
+
+    def __repr__(self):  # the plain-text output: no memory address, so builds agree
+        s = self.settings
+        return (f"<convolution explorer: {s['n']}x{s['n']} input, {s['k']}x{s['k']} kernel, "
+                f"stride {s['stride']}, padding {s['padding']!r}, dilation {s['dilation']}>")
+
+    def _repr_html_(self):
+        return self.html
+
+    def _repr_png_(self):
+        return self.still_png
+
+    def output(self, n, k, padding="valid", stride=1, dilation=1):
+        """The output the widget shows for these settings, computed by ``conv2d``."""
+        image = self.image[:n, :n, None].astype(float)
+        return conv2d(image, self.kernel[:k, :k, None, None], np.zeros(1), padding,
+                      stride, dilation)[..., 0]
+
+
+def explorer_grids(seed=0):
+    """The explorer's integer input (8 x 8, values 0 to 9) and kernel (5 x 5, values -2
+    to 2), drawn from a seeded generator: the same numbers at every build."""
+    rng = np.random.default_rng(seed)
+    n_max, k_max = EXPLORER_LIMITS["n"][1], EXPLORER_LIMITS["k"][1]
+    return rng.integers(0, 10, size=(n_max, n_max)), rng.integers(-2, 3, size=(k_max, k_max))
+
+
+def convolution_explorer(n=7, k=3, stride=1, padding="valid", dilation=1, position=0, seed=0):
+    """A widget to explore 2D convolution arithmetic, starting from these settings.
+
+    The reader sets the input size ``n``, the kernel size ``k``, the stride, the padding
+    ("valid", "same" as in Keras, or a number of zeros at each end) and the dilation,
+    steps the kernel over the input (buttons or arrow keys) or shows all its positions,
+    and reads the products under the kernel, the output value they give, and the output
+    size with its formula. Script and style (``widgets/explorer.*``) are inlined. On
+    paper it is a still of the starting settings with the kernel at ``position`` (0 is
+    the first; positions are counted row by row).
+    """
+    limits = EXPLORER_LIMITS
+    zeros = padding if padding not in ("valid", "same") else 0
+    for name, value in [("n", n), ("k", k), ("stride", stride), ("dilation", dilation),
+                        ("zeros", zeros)]:
+        low, high = limits[name]
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+                and low <= value <= high):
+            what = "padding" if name == "zeros" else name
+            raise ValueError(f"{what} must be an integer from {low} to {high}, got {value!r}")
+    image, kernel = explorer_grids(seed)
+    side = output_size(n, k, padding, stride, dilation)
+    if not (isinstance(position, (int, np.integer)) and 0 <= position < max(side * side, 1)):
+        raise ValueError(f"position must be from 0 to {max(side * side - 1, 0)} for these "
+                         f"settings ({side} x {side} outputs), got {position!r}")
+    settings = {"n": int(n), "k": int(k), "stride": int(stride), "dilation": int(dilation),
+                "padding": padding if padding in ("valid", "same") else int(padding),
+                "position": int(position)}
+    explorer = ConvolutionExplorer(None, None, image, kernel, settings)
+    data = json.dumps({"image": image.tolist(), "kernel": kernel.tolist(), "limits": limits,
+                       "start": settings}, separators=(",", ":"))
+    explorer_id = "explorer-" + hashlib.sha1(data.encode()).hexdigest()[:10]
+    explorer.html = (
+        _widget_file("explorer.html")
+        .replace("EXPLORER_ID", explorer_id)
+        .replace("EXPLORER_CSS", _widget_file("explorer.css"))
+        .replace("EXPLORER_JS", _widget_file("explorer.js"))
+        .replace("EXPLORER_DATA", data)
+    )
+    explorer.still_png = _draw_explorer_still(explorer)
+    return explorer
+
+
+def _draw_explorer_still(explorer):
+    """The widget's starting state drawn with matplotlib: padded input with the kernel's
+    taps at the chosen position, kernel, output so far, and the size formula."""
+    from matplotlib.patches import Rectangle
+
+    s = explorer.settings
+    n, k, stride, dilation, padding = s["n"], s["k"], s["stride"], s["dilation"], s["padding"]
+    before, after = padding_zeros(n, k, padding, stride, dilation)
+    side = output_size(n, k, padding, stride, dilation)
+    out = explorer.output(n, k, padding, stride, dilation)
+    padded = n + before + after
+    row, col = divmod(s["position"], max(side, 1))
+    grids = [(0, padded), (padded + 1.5, k), (padded + k + 3, max(side, 1))]
+    width = grids[-1][0] + max(side, 1)
+    fig, ax = plt.subplots(figsize=(0.32 * width + 0.4, 0.32 * padded + 1.3), dpi=100)
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    taps = {(row * stride + a * dilation, col * stride + b * dilation)
+            for a in range(k) for b in range(k)} if side else set()
+    for r in range(padded):
+        for c in range(padded):
+            inside = before <= r < before + n and before <= c < before + n
+            colour = "#f5c87a" if (r, c) in taps else ("white" if inside else "#e8e8e8")
+            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="#999999", lw=0.6))
+            value = explorer.image[r - before, c - before] if inside else 0
+            ax.text(c + 0.5, r + 0.5, str(value), ha="center", va="center", fontsize=8,
+                    color="black" if inside else "#555555")
+    if side:
+        span = dilation * (k - 1) + 1
+        ax.add_patch(Rectangle((col * stride, row * stride), span, span, fill=False,
+                               edgecolor="#D55E00", lw=2))
+    x0 = grids[1][0]
+    for a in range(k):
+        for b in range(k):
+            ax.add_patch(Rectangle((x0 + b, a), 1, 1, facecolor="#f5c87a", edgecolor="#999999", lw=0.6))
+            ax.text(x0 + b + 0.5, a + 0.5, _in_parentheses(explorer.kernel[a, b], False),
+                    ha="center", va="center", fontsize=8)
+    x0 = grids[2][0]
+    for i in range(side):
+        for j in range(side):
+            current = (i, j) == (row, col)
+            ax.add_patch(Rectangle((x0 + j, i), 1, 1, facecolor="#f5c87a" if current else "white",
+                                   edgecolor="#D55E00" if current else "#999999",
+                                   lw=2 if current else 0.6))
+            if i * side + j <= s["position"]:
+                ax.text(x0 + j + 0.5, i + 0.5, _in_parentheses(out[i, j], False),
+                        ha="center", va="center", fontsize=7)
+    for (x, size), title in zip(grids, ["input (padded)", "kernel", "output"]):
+        ax.text(x + size / 2, -0.4, title, ha="center", va="bottom", fontsize=9)
+    padding_name = (f"{counted(padding, 'zero')} at each end" if isinstance(padding, int)
+                    else f'"{padding}"')
+    lines = [f"n = {n}, k = {k}, stride {stride}, padding {padding_name}, dilation "
+             f"{dilation}: output {side} \u00d7 {side}"]
+    if side:
+        products = " + ".join(
+            f"{_in_parentheses(v)}\u00d7{_in_parentheses(w)}" for v, w in zip(
+                np.pad(explorer.image[:n, :n], (before, after))[
+                    row * stride:row * stride + span:dilation,
+                    col * stride:col * stride + span:dilation].ravel(),
+                explorer.kernel[:k, :k].ravel()))
+        lines += textwrap.wrap(f"under the kernel: {products} = "
+                               f"{_in_parentheses(out[row, col], False)}", 90)
+    for number, line in enumerate(lines):
+        ax.text(0, padded + 0.7 + 0.8 * number, line, ha="left", va="top", fontsize=9)
+    ax.set_ylim(padded + 0.9 + 0.8 * len(lines), -1.3)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _in_parentheses(value, parentheses=True):
+    """An integer as the explorer prints it: a true minus sign, in parentheses if asked."""
+    text = f"{value:.0f}".replace("-", "\u2212")
+    return f"({text})" if parentheses and value < 0 else text
