@@ -748,3 +748,89 @@ def _in_parentheses(value, parentheses=True):
     """An integer as the explorer prints it: a true minus sign, in parentheses if asked."""
     text = f"{value:.0f}".replace("-", "\u2212")
     return f"({text})" if parentheses and value < 0 else text
+
+
+# ---- multiply-adds and depth of a Keras model ----
+# The layers whose weights multiply their input, by kind; every other layer (biases,
+# batch normalisation, activations, pooling, additions, element-wise products, resizing)
+# does at most a few operations per value and is not counted.
+MULTIPLYING_LAYERS = ("Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D",
+                      "SeparableConv1D", "SeparableConv2D", "Dense")
+
+
+def _known_shape(shape, layer, which):
+    shape = tuple(shape)
+    if any(size is None for size in shape[1:]):
+        raise ValueError(
+            f"layer {layer.name!r} has an {which} of shape {shape}: its size is not known. "
+            "Build the model with a fixed input shape, e.g. keras.Input((224, 224, 3)).")
+    return shape
+
+
+def layer_multiply_adds(layer):
+    """Multiply-adds that ``layer`` performs for one example (biases not counted).
+
+    Counted: Conv1D/2D/3D (output positions x kernel size x input channels per group x
+    filters), DepthwiseConv1D/2D (output positions x kernel size x channels x depth
+    multiplier), SeparableConv1D/2D (its depthwise part plus its 1x1 part) and Dense
+    (input features x units, at every position of a higher-rank input). Any other layer
+    gives 0, unless it holds a kernel this function does not know how to count (e.g.
+    Conv2DTranspose): then a ValueError, rather than a silent wrong total.
+    The layer must have been called on an input of known shape (a model's layer is).
+    """
+    import keras
+
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"expected a Keras layer, got {type(layer).__name__}")
+    kind = type(layer).__name__
+    if kind not in MULTIPLYING_LAYERS:
+        if any(w.name in ("kernel", "depthwise_kernel", "pointwise_kernel") for w in layer.weights):
+            raise ValueError(f"layer {layer.name!r} ({kind}) has a kernel, but "
+                             f"layer_multiply_adds cannot count a {kind}")
+        return 0
+    try:
+        input_shape, output_shape = layer.input.shape, layer.output.shape
+    except (AttributeError, ValueError) as error:
+        raise ValueError(f"layer {layer.name!r} has no single input and output shape: call it "
+                         "once on a keras.Input of known shape (build the model) first") from error
+    input_shape = _known_shape(input_shape, layer, "input")
+    output_shape = _known_shape(output_shape, layer, "output")
+    if kind == "Dense":
+        return int(np.prod(output_shape[1:-1], dtype=np.int64)) * input_shape[-1] * layer.units
+    if getattr(layer, "data_format", "channels_last") != "channels_last":
+        raise ValueError(f"layer {layer.name!r}: only channels_last data are supported")
+    positions = int(np.prod(output_shape[1:-1], dtype=np.int64))
+    kernel = int(np.prod(layer.kernel_size))
+    channels_in = input_shape[-1]
+    if kind.startswith("Depthwise"):
+        return positions * kernel * channels_in * layer.depth_multiplier
+    if kind.startswith("Separable"):
+        depthwise_channels = channels_in * layer.depth_multiplier
+        return positions * (kernel * depthwise_channels + depthwise_channels * layer.filters)
+    return positions * kernel * (channels_in // layer.groups) * layer.filters
+
+
+def _all_layers(model):
+    """The layers of a model, nested models opened (a model inside a model counts once)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"expected a Keras model, got {type(model).__name__}")
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _all_layers(layer)
+        else:
+            yield layer
+
+
+def multiply_adds(model):
+    """Multiply-adds of one forward pass of ``model`` on one example: the sum of
+    ``layer_multiply_adds`` over its layers (see there what is counted and ignored)."""
+    return sum(layer_multiply_adds(layer) for layer in _all_layers(model))
+
+
+def weighted_depth(model):
+    """The number of layers of ``model`` whose weights multiply their input (convolutions
+    of every kind and dense layers; batch normalisation is not counted). Layers on
+    parallel branches, such as a ResNet's projection shortcuts, count too."""
+    return sum(type(layer).__name__ in MULTIPLYING_LAYERS for layer in _all_layers(model))
