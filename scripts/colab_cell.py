@@ -17,7 +17,8 @@ import course
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# Colab set-up"
 FILES_TO_FETCH = ["notebook_utils.py", "data/cat.jpg",
-                  "widgets/player.html", "widgets/player.js", "widgets/player.css"]
+                  "widgets/player.html", "widgets/player.js", "widgets/player.css",
+                  "widgets/lenet.html", "widgets/lenet.js", "widgets/lenet.css"]
 PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
 
