@@ -834,3 +834,146 @@ def weighted_depth(model):
     of every kind and dense layers; batch normalisation is not counted). Layers on
     parallel branches, such as a ResNet's projection shortcuts, count too."""
     return sum(type(layer).__name__ in MULTIPLYING_LAYERS for layer in _all_layers(model))
+
+
+# ---- LeNet drawing widget ----
+
+class LeNetDrawingWidget:
+    """A LeNet that runs in the reader's browser: drawn for in HTML, a still on paper.
+
+    ``quantised_model`` is the Keras copy of the network with the widget's weights (int8
+    times one scale per array), ``keras_probabilities`` its probabilities for the embedded
+    test digits, which the widget's JavaScript reproduces.
+    """
+
+    def __init__(self, html, still_png, quantised_model, keras_probabilities, n_digits, n_bytes):
+        self.html = html
+        self.still_png = still_png
+        self.quantised_model = quantised_model
+        self.keras_probabilities = keras_probabilities
+        self.n_digits = n_digits
+        self.n_bytes = n_bytes  # of the widget's HTML, weights and digits included
+
+    def __repr__(self):  # the plain-text output: no memory address, so builds agree
+        return f"<LeNet drawing widget, {self.n_digits} test digits>"
+
+    def _repr_html_(self):
+        return self.html
+
+    def _repr_png_(self):
+        return self.still_png
+
+
+LENET_WIDGET_LAYERS = ["C1", "C3", "C5", "F6", "output"]
+
+
+def quantise_int8(weights):
+    """Round an array to int8 levels with one scale: ``(q, scale)`` with
+    ``q * scale`` (in float32) the nearest such value to each weight."""
+    weights = np.asarray(weights, dtype=np.float32)
+    largest = float(np.abs(weights).max()) if weights.size else 0.0
+    scale = np.float32(largest / 127 if largest > 0 else 1.0)
+    q = np.clip(np.round(weights / scale), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def lenet_drawing_widget(lenet, test_levels, test_inputs, test_labels):
+    """A LeNet you can draw for: the widget of ``widgets/lenet.*``, inlined.
+
+    ``lenet`` is the trained network of ``build_lenet`` (layers C1, C3, C5, F6 and
+    output). Its weights are exported as int8 with one scale per array (about 62 KB
+    before base64), and the same rounded weights are set into a copy of the network, the
+    ``quantised_model`` of the result, so that the browser and Keras compute the same
+    function. ``test_levels`` are test digits as 8x8 grey levels, integers from 0 to 16
+    (scikit-learn's digits), ``test_inputs`` the same digits as the page prepared them
+    for LeNet (n, 32, 32, 1), ``test_labels`` their labels. The widget prepares the
+    levels itself, as the page does (``zoom(levels / 16, 3, order=1)`` and a 4-pixel
+    margin), and shows the drawing, the 8x8 levels, the network's input, the feature
+    maps of C1 and C3 and the ten probabilities; the PNG still shows the same for the
+    first test digit.
+    """
+    import base64
+
+    import keras
+
+    if not (hasattr(lenet, "get_layer") and all(
+            any(layer.name == name for layer in lenet.layers) for name in LENET_WIDGET_LAYERS)):
+        raise ValueError(f"lenet must be the network of build_lenet, with layers {LENET_WIDGET_LAYERS}")
+    levels = np.asarray(test_levels)
+    inputs = np.asarray(test_inputs, dtype=np.float32)
+    labels = np.asarray(test_labels)
+    if levels.ndim != 3 or levels.shape[1:] != (8, 8) or len(levels) == 0:
+        raise ValueError(f"test_levels must have shape (n, 8, 8), got {levels.shape}")
+    if not (np.array_equal(levels, np.round(levels)) and levels.min() >= 0 and levels.max() <= 16):
+        raise ValueError("test_levels must be whole grey levels from 0 to 16")
+    if inputs.shape != (len(levels), 32, 32, 1):
+        raise ValueError(f"test_inputs must have shape ({len(levels)}, 32, 32, 1), got {inputs.shape}")
+    if labels.shape != (len(levels),) or not np.isin(labels, np.arange(10)).all():
+        raise ValueError(f"test_labels must be {len(levels)} digits from 0 to 9")
+
+    quantised_model = keras.models.clone_model(lenet)
+    layers_data = []
+    for name in LENET_WIDGET_LAYERS:
+        kernel, bias = lenet.get_layer(name).get_weights()
+        entries, rounded = {}, []
+        for part, array in [("kernel", kernel), ("bias", bias)]:
+            q, scale = quantise_int8(array)
+            entries[part] = {"shape": list(array.shape), "scale": float(scale),
+                             "data": base64.b64encode(q.tobytes()).decode("ascii")}
+            rounded.append(q.astype(np.float32) * scale)
+        quantised_model.get_layer(name).set_weights(rounded)
+        layers_data.append({"name": name, **entries})
+    # A direct call, not predict(): one forward pass, no function to trace.
+    probabilities = keras.ops.convert_to_numpy(quantised_model(inputs, training=False))
+
+    alphabet = "0123456789abcdefg"  # one character per grey level, 0 to 16
+    digits_data = [{"levels": "".join(alphabet[int(v)] for v in grid.ravel()), "label": int(label)}
+                   for grid, label in zip(levels, labels)]
+    data = json.dumps({"layers": layers_data, "digits": digits_data,
+                       "keras": [[float(p) for p in row] for row in probabilities]},
+                      separators=(",", ":"))
+    widget_id = "lenet-" + hashlib.sha1(data.encode()).hexdigest()[:10]
+    html = (
+        _widget_file("lenet.html")
+        .replace("WIDGET_ID", widget_id)
+        .replace("LENET_CSS", _widget_file("lenet.css"))
+        .replace("LENET_JS", _widget_file("lenet.js"))
+        .replace("LENET_DATA", data.replace("</", "<\\/"))
+    )
+    still = _lenet_still(quantised_model, inputs[0], labels[0], probabilities[0])
+    return LeNetDrawingWidget(html, still, quantised_model, probabilities, len(levels),
+                              len(html.encode()))
+
+
+def _lenet_still(model, image, label, probabilities):
+    """The widget on paper: a test digit, LeNet's C1 and C3 maps and its probabilities."""
+    import keras
+
+    maps = {}
+    x = image[np.newaxis]
+    for layer in model.layers:
+        x = layer(x)
+        if layer.name in ("C1", "C3"):
+            maps[layer.name] = keras.ops.convert_to_numpy(x)[0]
+    figure = plt.figure(figsize=(6.4, 3.0), layout="constrained")
+    grid = figure.add_gridspec(4, 12)
+    show_image(figure.add_subplot(grid[:3, :3]), image[:, :, 0], title=f"input (a {label})")
+    for k in range(6):
+        show_image(figure.add_subplot(grid[0, 3 + k]), maps["C1"][:, :, k],
+                   vmin=0, vmax=maps["C1"].max(), title="C1" if k == 0 else None)
+    for k in range(16):
+        show_image(figure.add_subplot(grid[1 + k // 8, 3 + k % 8]), maps["C3"][:, :, k],
+                   vmin=0, vmax=maps["C3"].max(), title="C3" if k == 0 else None)
+    bars = figure.add_subplot(grid[3, 3:])
+    bars.bar(range(10), probabilities, color=PALETTE[0])
+    bars.set_xticks(range(10))
+    bars.set_ylim(0, 1)
+    bars.set_ylabel("prob.")
+    bars.set_xlabel("digit")
+    figure.supxlabel(f"The widget on paper: a test digit (a {label}), its C1 and C3 maps and "
+                     "LeNet's ten probabilities.\nIn the HTML book, draw a digit and watch "
+                     "LeNet read it.", fontsize=8, color="0.3")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()

@@ -16,9 +16,9 @@ import course
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# Colab set-up"
-FILES_TO_FETCH = ["notebook_utils.py", "data/cat.jpg",
-                  "widgets/player.html", "widgets/player.js", "widgets/player.css",
-                  "widgets/explorer.html", "widgets/explorer.js", "widgets/explorer.css"]
+# The helpers, the cat photo and every widget's files (the widgets are inlined from them).
+FILES_TO_FETCH = (["notebook_utils.py", "data/cat.jpg"]
+                  + sorted(str(path.relative_to(ROOT)) for path in (ROOT / "widgets").iterdir()))
 PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
 
