@@ -103,7 +103,7 @@ def test_shapes_cnn_fits_the_data_and_checks_its_arguments():
     probabilities = model.predict(data.images, verbose=0)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
     names = [layer.name for layer in model.layers]
-    assert names[:3] == ["conv1", "pool1", "conv2"] and "dropout1" in names
+    assert names[:5] == ["conv1", "bn1", "relu1", "pool1", "conv2"] and "dropout1" in names
     assert "dropout1" not in [layer.name for layer in nu.build_shapes_cnn(3).layers]
     for kwargs, message in [(dict(n_classes=1), "n_classes"),
                             (dict(n_classes=3, image_size=4), "image_size"),
