@@ -526,8 +526,8 @@ the object's pixels, and ``class_names``, the tuple of the classes asked for."""
 # half-size) would be thinner than a pixel and could vanish.
 SHAPES_MIN_IMAGE_SIZE = 16
 # The object's half-size, as a fraction of the image side: the largest object spans
-# two thirds of the image, the smallest about a third.
-_SHAPE_SCALE_RANGE = (0.18, 0.34)
+# almost three quarters of the image, the smallest less than half.
+_SHAPE_SCALE_RANGE = (0.22, 0.36)
 
 
 def _length(a, b):
@@ -637,7 +637,7 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
     Each image: a crop of a texture photograph (brick, grass or gravel, at a random
     zoom and contrast), two faint blurry blobs, two faint strokes, a faint distractor
     (a smaller shape of another class, possibly cut by the border), then the object,
-    whole, at a random position, half-size (0.18 to 0.34 of the image side), rotation
+    whole, at a random position, half-size (0.22 to 0.36 of the image side), rotation
     and contrast, lighter or darker than the background; finally Gaussian noise. Every
     class is a shape up to rotation and reflection (a rotated or mirrored "ell" is
     still an "ell"), so rotations and flips of an image preserve its label.
@@ -666,7 +666,7 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
     cols = (left[:, None] + zoom[:, None] * steps)[:, None, :]
     images = textures[which[:, None, None], rows, cols]
     images -= images.mean(axis=(1, 2), keepdims=True)
-    images *= uniform(0.15, 0.45)
+    images *= uniform(0.1, 0.3)
     level = uniform(0.3, 0.7)
     images += level
 
@@ -675,7 +675,7 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
         centre_y, centre_x = uniform(0, size), uniform(0, size)
         width = uniform(1.5, 4.0) * np.float32(size / 32)
         # A Gaussian blob is the product of a column and a row profile.
-        images += (uniform(-0.15, 0.15) * np.exp(-(ys - centre_y) ** 2 / (2 * width**2))
+        images += (uniform(-0.1, 0.1) * np.exp(-(ys - centre_y) ** 2 / (2 * width**2))
                    * np.exp(-(xs - centre_x) ** 2 / (2 * width**2)))
     for _ in range(2):
         start_y, start_x = uniform(0, size), uniform(0, size)
@@ -688,15 +688,15 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
         stroke = _length(from_x - along * along_x, from_y - along * along_y)
         np.subtract(uniform(0.8, 1.3), stroke, out=stroke)
         np.clip(stroke, 0, 1, out=stroke)
-        stroke *= uniform(-0.15, 0.15)
+        stroke *= uniform(-0.12, 0.12)
         images += stroke
 
     # Polarity: the object (and the distractor) lighter or darker than the background.
     polarity = np.where(rng.random(n) < 0.5, -1, 1).astype(np.float32)
-    contrast = polarity * uniform(0.3, 0.5, n)
+    contrast = polarity * uniform(0.35, 0.55, n)
     object_class = np.array([SHAPE_CLASSES.index(name) for name in classes])[labels]
     distractor_class = (object_class + rng.integers(1, len(SHAPE_CLASSES), n)) % len(SHAPE_CLASSES)
-    distractor_contrast = contrast * uniform(0.25, 0.45, n)
+    distractor_contrast = contrast * uniform(0.2, 0.35, n)
     scale = uniform(0.12, 0.22, n) * np.float32(size)
     centre_y, centre_x = uniform(0, size), uniform(0, size)  # may be cut by the border
     angle = uniform(0, 2 * np.pi, n)
@@ -723,7 +723,7 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
         images[chosen] += coverage * (object_level[chosen, None, None] - images[chosen])
 
     noise = rng.standard_normal(images.shape, dtype=np.float32)
-    noise *= uniform(0.02, 0.06)
+    noise *= uniform(0.02, 0.05)
     images += noise
     np.clip(images, 0, 1, out=images)
     return Shapes(images[..., None], labels, masks, classes)
