@@ -132,7 +132,8 @@ def test_animation_plays_and_steps(chapter):
 
 def test_equations_are_typeset(chapter):
     page = chapter.page
-    assert page.locator("div.math mjx-container").count() == 3
+    displayed = page.locator("div.math").count()
+    assert displayed >= 3 and page.locator("div.math mjx-container").count() == displayed
     # No raw TeX left: MathJax replaced every inline formula too.
     assert page.locator("span.math:not(:has(mjx-container))").count() == 0
 

@@ -45,8 +45,8 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:e[+-]?\d+)?")
 
 def without_numbers(value):
     """``value`` (an output, or part of one) with every number written as "#"."""
-    if isinstance(value, str):
-        return NUMBER.sub("#", value)
+    if isinstance(value, str):  # a table's padding follows the widths of its numbers
+        return re.sub(r"[ \t]+", " ", NUMBER.sub("#", value))
     if isinstance(value, list):
         return [without_numbers(item) for item in value]
     if isinstance(value, dict):

@@ -35,8 +35,8 @@ def test_equations_are_numbered_and_referenced(chapter):
 
 def test_code_outputs_are_vector_figures(chapter, html_dir):
     figures = [img for img in chapter.select(".cell_output img") if img["src"].endswith(".svg")]
-    # smoothing plot, cat channels, 9x9 filter, blurred cat
-    assert len(figures) == 4
+    # smoothing plot, cat channels, 9x9 filter, blurred cat, receptive field of LeNet
+    assert len(figures) == 5
     for img in figures:
         assert local_image(html_dir, img).read_text().lstrip().startswith("<?xml")
 
@@ -91,7 +91,7 @@ def test_padding_admonition_holds_the_two_subfigures(chapter, html_dir):
 
 
 def test_pooling_figure_is_a_rendered_tikz_svg(chapter, html_dir):
-    img = chapter.find("img", src=re.compile(r"tikz-[0-9a-f]+\.svg$"))
+    img = chapter.find(id="fig-pooling").find_next("img", src=re.compile(r"tikz-[0-9a-f]+\.svg$"))
     assert img is not None
     assert "max" in img["alt"]
     svg = local_image(html_dir, img).read_text()
