@@ -308,26 +308,35 @@ def show_image(ax, image, title=None, **imshow_kwargs):
     return ax
 
 
-class AnimationPlayer:
-    """An animation shown by a player in HTML and by a strip of key frames on paper.
+class InlinedComponent:
+    """A component of the course (the player, a widget) as a cell output.
 
-    Jupyter and the HTML book use ``_repr_html_``; the PDF book, which cannot play
-    anything, uses ``_repr_png_``.
+    Jupyter and the HTML book use ``_repr_html_``: the component's HTML, its JavaScript
+    and CSS inlined. The PDF book, which cannot run anything, uses ``_repr_png_``: a
+    still image. Subclasses give a plain-text ``__repr__`` without a memory address, so
+    that two builds print the same.
     """
 
-    def __init__(self, html, key_frames_png, n_frames):
+    def __init__(self, html, still_png):
         self.html = html
-        self.key_frames_png = key_frames_png
-        self.n_frames = n_frames
-
-    def __repr__(self):  # the plain-text output: no memory address, so builds agree
-        return f"<animation player, {self.n_frames} frames>"
+        self.still_png = still_png
 
     def _repr_html_(self):
         return self.html
 
     def _repr_png_(self):
-        return self.key_frames_png
+        return self.still_png
+
+
+class AnimationPlayer(InlinedComponent):
+    """An animation shown by a player in HTML and by a strip of key frames on paper."""
+
+    def __init__(self, html, key_frames_png, n_frames):
+        super().__init__(html, key_frames_png)
+        self.n_frames = n_frames
+
+    def __repr__(self):
+        return f"<animation player, {self.n_frames} frames>"
 
 
 def frames_of(animation):
@@ -589,31 +598,23 @@ def conv2d(x, filters, bias, padding="valid", stride=1, dilation=1):
 EXPLORER_LIMITS = {"n": (3, 8), "k": (1, 5), "stride": (1, 3), "zeros": (0, 2), "dilation": (1, 3)}
 
 
-class ConvolutionExplorer:
+class ConvolutionExplorer(InlinedComponent):
     """The convolution explorer: a live widget in HTML, a still image on paper.
 
-    Jupyter and the HTML book use ``_repr_html_``; the PDF book uses ``_repr_png_``.
     ``image`` and ``kernel`` are the integer grids the widget convolves (the top-left
     n x n and k x k corners of them), ``settings`` the settings it starts with.
     """
 
     def __init__(self, html, still_png, image, kernel, settings):
-        self.html = html
-        self.still_png = still_png
+        super().__init__(html, still_png)
         self.image = image
         self.kernel = kernel
         self.settings = settings
 
-    def __repr__(self):  # the plain-text output: no memory address, so builds agree
+    def __repr__(self):
         s = self.settings
         return (f"<convolution explorer: {s['n']}x{s['n']} input, {s['k']}x{s['k']} kernel, "
                 f"stride {s['stride']}, padding {s['padding']!r}, dilation {s['dilation']}>")
-
-    def _repr_html_(self):
-        return self.html
-
-    def _repr_png_(self):
-        return self.still_png
 
     def output(self, n, k, padding="valid", stride=1, dilation=1):
         """The output the widget shows for these settings, computed by ``conv2d``."""
@@ -839,7 +840,7 @@ def weighted_depth(model):
 
 # ---- LeNet drawing widget ----
 
-class LeNetDrawingWidget:
+class LeNetDrawingWidget(InlinedComponent):
     """A LeNet that runs in the reader's browser: drawn for in HTML, a still on paper.
 
     ``quantised_model`` is the Keras copy of the network with the widget's weights (int8
@@ -848,21 +849,14 @@ class LeNetDrawingWidget:
     """
 
     def __init__(self, html, still_png, quantised_model, keras_probabilities, n_digits, n_bytes):
-        self.html = html
-        self.still_png = still_png
+        super().__init__(html, still_png)
         self.quantised_model = quantised_model
         self.keras_probabilities = keras_probabilities
         self.n_digits = n_digits
         self.n_bytes = n_bytes  # of the widget's HTML, weights and digits included
 
-    def __repr__(self):  # the plain-text output: no memory address, so builds agree
+    def __repr__(self):
         return f"<LeNet drawing widget, {self.n_digits} test digits>"
-
-    def _repr_html_(self):
-        return self.html
-
-    def _repr_png_(self):
-        return self.still_png
 
 
 LENET_WIDGET_LAYERS = ["C1", "C3", "C5", "F6", "output"]
