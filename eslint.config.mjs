@@ -1,4 +1,5 @@
-// ESLint's settings for the course's widgets: browser scripts inlined into the pages.
+// ESLint's settings for the course's widgets (browser scripts inlined into the pages)
+// and for its Node scripts (scripts/*.mjs).
 import js from "@eslint/js";
 
 export default [
@@ -17,5 +18,14 @@ export default [
       eqeqeq: "error",
       strict: ["error", "function"],
     },
+  },
+  {
+    files: ["scripts/**/*.mjs"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module",
+      globals: { process: "readonly", console: "readonly" },
+    },
+    rules: { "no-var": "error", "prefer-const": "error", eqeqeq: "error" },
   },
 ];

