@@ -9,11 +9,16 @@
 - An edited static file (the course's CSS) reaches the built book: Sphinx copies static
   files only when it writes at least one page, so a build after a CSS-only edit would
   keep the old copy. The landing page is then read again, and everything is copied.
+- The footer's copyright year is the one `_config.yml` gives. Sphinx replaces the
+  current year in it with the year of SOURCE_DATE_EPOCH; the pages' `setup()` sets that
+  to 0 for Matplotlib, and a build started from a process that called it (a test, a
+  notebook) printed "Copyright 1970". A zero epoch is not a date: it is ignored here.
 
 MathJax 3 comes from the `django-static-mathjax` wheel (plain static files; Django is
 not needed). Only the parts the book uses are copied into `_static/mathjax/`.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -84,8 +89,15 @@ def static_files_changed(app, env, added, changed, removed):
     return []
 
 
+def ignore_zero_source_date(app, config):
+    if os.environ.get("SOURCE_DATE_EPOCH") == "0":
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def setup(app):
     mathjax_source()  # fail early, with a clear message
+    # Before Sphinx's own correction of the copyright year (priority 800).
+    app.connect("config-inited", ignore_zero_source_date, priority=100)
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
     app.connect("html-page-context", accessible_bibliography)

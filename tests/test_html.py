@@ -4,13 +4,22 @@ What the pages compute (shapes, parameter counts, errors) is checked by hidden c
 in the pages themselves; these tests check what only the built HTML shows.
 """
 
+import os
 import re
 import shutil
+import sys
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from sphinx.config import Config, correct_copyright_year
 
 from conftest import REPO_ROOT, build_book
+
+sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
+import course_html  # noqa: E402
+
+COPYRIGHT_YEAR = str(yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["copyright"])
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +133,26 @@ def test_build_fails_on_a_dropped_element(tmp_path, problem):
     (book / "book" / "intro.md").write_text(f"# Broken page\n\n{BROKEN_PAGES[problem]}")
     result = build_book(book)
     assert result.returncode != 0, f"a {problem} should fail the build"
+
+
+def test_every_footer_carries_the_configured_copyright_year(html_dir):
+    """Not the 1970 of the pages' SOURCE_DATE_EPOCH=0 (see sphinx_ext/course_html.py)."""
+    pages = sorted((html_dir / "book").glob("*.html")) + [html_dir / "genindex.html"]
+    assert len(pages) > 3
+    for page in pages:
+        copyright = BeautifulSoup(page.read_text(), "html.parser").select_one(".copyright")
+        assert copyright is not None, f"{page.name} has no copyright line"
+        text = " ".join(copyright.get_text().split())
+        assert text == f"© Copyright {COPYRIGHT_YEAR}.", f"{page.name}: {text}"
+
+
+def test_a_zero_source_date_does_not_change_the_copyright_year(monkeypatch):
+    """The environment of a build started from a process that called ``setup()``."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    config = Config({"copyright": COPYRIGHT_YEAR})
+    course_html.ignore_zero_source_date(None, config)
+    correct_copyright_year(None, config)
+    assert config.copyright == COPYRIGHT_YEAR
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026: a real date stays
+    course_html.ignore_zero_source_date(None, config)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
