@@ -100,6 +100,29 @@ def labels_in(source):
             + re.findall(r"^\s+name:\s*(\S+)", source, re.M))
 
 
+def without_spaces(text):
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_works_cited_are_listed_at_the_end(page, html_dir):
+    """A page that cites works ends with a "References" section listing exactly those
+    (each citation also links to its entry in the book's bibliography)."""
+    soup = soup_of(html_dir, page)
+    sections = soup.select("main section > h2")
+    references = soup.find("section", id="references")
+    citations = [a for a in soup.select("main a[href*='bibliography.html#']")
+                 if not (references and a.find_parent("section", id="references"))]
+    if not citations:
+        assert references is None, f"{page.name}: a References section, but no citation"
+        return
+    assert references is not None, f"{page.name} cites works but has no References section"
+    assert sections[-1].find_parent("section") is references, f"{page.name}: References is not last"
+    cited = {without_spaces(a["title"]) for a in citations}  # the entry, as a tooltip
+    listed = {without_spaces(item.get_text()) for item in references.select("li")}
+    assert listed == cited, f"{page.name}: listed but not cited {listed - cited}, cited but not listed {cited - listed}"
+
+
 @pytest.mark.parametrize("page", PAGES, **ids)
 def test_labels_follow_the_scheme(page):
     """One scheme for sections, figures, equations, exercises and tables: see CONTRIBUTING.md."""
