@@ -156,3 +156,13 @@ def test_a_zero_source_date_does_not_change_the_copyright_year(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026: a real date stays
     course_html.ignore_zero_source_date(None, config)
     assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
+
+
+def test_going_further_leads_to_every_other_lesson(chapter):
+    """The core chapter's last section points to every page after it in _toc.yml."""
+    from conftest import EXECUTABLE_PAGES
+
+    section = chapter.find("section", id="going-further")
+    linked = {a["href"].split("#")[0] for a in section.select("a.reference.internal")}
+    expected = {f"{page.stem}.html" for page in EXECUTABLE_PAGES if page.stem != "convnets"}
+    assert linked == expected, f"missing {expected - linked}, extra {linked - expected}"
