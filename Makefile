@@ -37,8 +37,11 @@ $(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.tx
 	PATH="$(abspath $(BINDER_ENV))/bin:$$PATH" bash binder/postBuild
 	touch $@
 
-# ESLint, for the widgets' JavaScript (versions pinned in package-lock.json).
-node_modules/.installed: package.json package-lock.json
+# From npm (versions and hashes pinned in package-lock.json): ESLint, for the course's
+# JavaScript, and Thebe, which the HTML book serves for Live Code. Thebe's own npm
+# dependencies are already inside its bundle: package.json's overrides replace them with
+# an empty stand-in (scripts/bundled-in-thebe) instead of installing 950 packages.
+node_modules/.installed: package.json package-lock.json scripts/bundled-in-thebe/package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -49,7 +52,7 @@ book: html pdf
 
 # Execution is cached (_build/.jupyter_cache): a page re-executes when its code changes,
 # or when a helper, data file or pinned package it uses changes (sphinx_ext/page_deps.py).
-html: $(BIN)/.installed system-packages
+html: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 # The PDF is also copied into the HTML site, whose landing page links to it.
@@ -65,7 +68,7 @@ test: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed node_modules/.i
 	scripts/offline.sh $(BIN)/python -m pytest -m "not network"
 	$(BIN)/python -m pytest -m network
 
-bench: $(BIN)/.installed system-packages
+bench: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/python scripts/bench.py
 
 figures: $(BIN)/.installed

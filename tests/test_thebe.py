@@ -1,0 +1,133 @@
+"""Live Code runs on the Thebe that the book serves itself (sphinx_ext/thebe_local.py and
+_static/course-thebe.js), never on one fetched from another host.
+
+The book is the copy built with a GitHub origin (`fork_build`), which has launch buttons
+whatever this clone's origin. Offline, Thebe starts, turns every cell into a Thebe cell
+and asks mybinder.org for a kernel, which fails: a real kernel cannot be tested here."""
+
+import functools
+import http.server
+import json
+import re
+import threading
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO_ROOT
+from test_browser import ARTEFACTS, QuietHandler, Visit, browser  # noqa: F401 (fixture)
+
+THEBE_PACKAGE = REPO_ROOT / "node_modules" / "thebe"
+BINDER_HOST = "mybinder.org"
+THEBE_JS_URL = re.compile(r'const THEBE_JS_URL = "([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def fork_html(fork_build):
+    folder, result = fork_build
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return folder / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def fork_site(fork_html):
+    handler = functools.partial(QuietHandler, directory=str(fork_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_the_book_serves_the_whole_thebe_bundle(fork_html):
+    """Every script of the npm package's bundle (the chunks are loaded on demand), and its
+    style sheet, are in the built site."""
+    bundle = {path.name for path in (THEBE_PACKAGE / "lib").glob("*.js")}
+    assert "index.js" in bundle and len(bundle) > 10
+    served = fork_html / "_static" / "thebe"
+    assert bundle <= {path.name for path in served.glob("*.js")}
+    assert (served / "thebe.css").is_file()
+
+
+def test_every_page_points_thebe_at_the_books_copy(fork_html):
+    """At any depth (the site's root, book/), THEBE_JS_URL leads to the bundle, and no
+    page names a CDN."""
+    pages = sorted(fork_html.rglob("*.html"))
+    depths = set()
+    for page in pages:
+        html = page.read_text()
+        if "sphinx-thebe.js" not in html:
+            continue  # the root's redirection page
+        match = THEBE_JS_URL.search(html)
+        assert match, f"{page}: no THEBE_JS_URL"
+        assert (page.parent / match[1]).resolve() == (fork_html / "_static/thebe/index.js").resolve(), page
+        assert not re.search(r"unpkg\.com|jsdelivr|cdnjs", html), page
+        depths.add(len(page.relative_to(fork_html).parts))
+    assert depths >= {1, 2}, depths
+
+
+# What a built page's cells hold before and after Live Code: for each cell, its number of
+# Thebe cells, and the first line of its output's text (sphinx-thebe removes the copy
+# buttons of the outputs, whose labels are text too).
+CELLS = """() => Array.from(document.querySelectorAll('div.cell')).map(cell => {
+  const output = cell.querySelector('[data-output]') || cell.querySelector('.cell_output');
+  return [cell.querySelectorAll('.thebe-cell').length,
+          output ? output.textContent.trim().split('\\n')[0] : ''];
+})"""
+
+THEBE_STATE = """() => ({
+  version: window.thebe.version,
+  alias: window.thebelab === window.thebe,
+  binder: window.thebe.server.config.binder,
+  kernel: window.thebe.server.config.kernels,
+  mathjaxUrl: window.thebe.server.config.base.mathjaxUrl,
+})"""
+
+
+def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_site):  # noqa: F811
+    visit = Visit(browser, f"{fork_site}/book/convnets.html")
+    page = visit.page
+    assert visit.errors == [] and visit.external == []  # before the click
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request))
+    # Each error with where it comes from: a failed request's message names no address.
+    page.on("console", lambda message: errors.append(
+        f"{message.text} ({message.location.get('url')})") if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        before = page.evaluate(CELLS)
+        assert len(before) > 5 and all(thebe_cells == 0 for thebe_cells, _ in before)
+        page.locator("button[aria-label='Launch interactive content']").click()
+        page.locator("button:has-text('Live Code')").click()
+        # Offline, the launch ends when mybinder.org cannot be reached.
+        page.wait_for_function(
+            "() => /failed/.test(document.querySelector('.thebe-launch-button').textContent)",
+            timeout=30000)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "live-code-offline.png"))
+
+        state = page.evaluate(THEBE_STATE)
+        version = json.loads((THEBE_PACKAGE / "package.json").read_text())["version"]
+        assert state["version"] == version and state["alias"]
+        # sphinx-thebe's configuration, as Thebe 0.9 understood it.
+        assert state["binder"]["repo"] == "someone/cnn-course" and state["binder"]["ref"] == "main"
+        assert state["kernel"]["kernelName"] == "python3" and state["kernel"]["path"].endswith("book")
+        assert state["mathjaxUrl"] == ""
+
+        # Thebe came from the book itself.
+        bundle = [r for r in requests if r.url.split("?")[0].endswith("/_static/thebe/index.js")]
+        assert bundle and urlparse(bundle[0].url).netloc == urlparse(fork_site).netloc
+        assert bundle[0].response() is not None and bundle[0].response().status == 200
+        # Every cell became a Thebe cell with a run button, and kept its own output.
+        after = page.evaluate(CELLS)
+        assert [thebe_cells for thebe_cells, _ in after] == [1] * len(before)
+        assert [output for _, output in after] == [output for _, output in before]
+        assert page.locator(".thebe-cell .thebe-run-button").count() == len(before)
+
+        # Nothing from another host but the request to Binder (aborted, offline).
+        assert {urlparse(url).hostname for url in visit.external} == {BINDER_HOST}
+        assert visit.missing == []
+        assert f"https://{BINDER_HOST}/build/gh/someone/cnn-course/main" in visit.external
+        # The only errors: Binder cannot be reached.
+        assert errors and all(BINDER_HOST in error for error in errors), errors
+    finally:
+        visit.close()
