@@ -74,6 +74,13 @@ CELLS = """() => Array.from(document.querySelectorAll('div.cell')).map(cell => {
           output ? output.textContent.trim().split('\\n')[0] : ''];
 })"""
 
+# For each cell of Thebe's notebook: whether its output area sits in the page's cell that
+# holds its code (Thebe 0.9 pairs the n-th code with the n-th output element of the page).
+OUTPUT_AREAS_IN_THEIR_CELLS = """() => window.thebe.notebook.cells.map(cell => {
+  const code = document.querySelector(`[data-thebe-id="${cell.id}"]`);
+  return code !== null && code.closest('div.cell') === cell.area.node.closest('div.cell');
+})"""
+
 THEBE_STATE = """() => ({
   version: window.thebe.version,
   alias: window.thebelab === window.thebe,
@@ -122,6 +129,7 @@ def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_sit
         assert [thebe_cells for thebe_cells, _ in after] == [1] * len(before)
         assert [output for _, output in after] == [output for _, output in before]
         assert page.locator(".thebe-cell .thebe-run-button").count() == len(before)
+        assert page.evaluate(OUTPUT_AREAS_IN_THEIR_CELLS) == [True] * len(before)
 
         # Nothing from another host but the request to Binder (aborted, offline).
         assert {urlparse(url).hostname for url in visit.external} == {BINDER_HOST}
