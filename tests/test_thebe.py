@@ -13,6 +13,7 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import REPO_ROOT
 from test_browser import ARTEFACTS, QuietHandler, Visit, browser  # noqa: F401 (fixture)
@@ -105,6 +106,10 @@ def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_sit
         assert len(before) > 5 and all(thebe_cells == 0 for thebe_cells, _ in before)
         page.locator("button[aria-label='Launch interactive content']").click()
         page.locator("button:has-text('Live Code')").click()
+        try:
+            page.wait_for_function("() => window.thebe !== undefined", timeout=30000)
+        except PlaywrightTimeout:
+            pytest.fail(f"Thebe did not load; requested from other hosts: {visit.external}")
         # Offline, the launch ends when mybinder.org cannot be reached.
         page.wait_for_function(
             "() => /failed/.test(document.querySelector('.thebe-launch-button').textContent)",
