@@ -37,12 +37,13 @@ $(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.tx
 	PATH="$(abspath $(BINDER_ENV))/bin:$$PATH" bash binder/postBuild
 	touch $@
 
-# From npm (versions and hashes pinned in package-lock.json): ESLint, for the course's
-# JavaScript, and Thebe, which the HTML book serves for Live Code. Thebe's own npm
-# dependencies are already inside its bundle: package.json's overrides replace them with
-# an empty stand-in (scripts/bundled-in-thebe) instead of installing 950 packages.
-node_modules/.installed: package.json package-lock.json scripts/bundled-in-thebe/package.json
+# From npm: ESLint, for the course's JavaScript (versions and hashes pinned in
+# package-lock.json), and Thebe, which the HTML book serves for Live Code (version and
+# hash pinned in package.json; its tarball alone, as its npm dependencies are already in
+# its bundle: scripts/install_thebe.py).
+node_modules/.installed: package.json package-lock.json scripts/install_thebe.py
 	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) scripts/install_thebe.py
 	touch $@
 
 system-packages:

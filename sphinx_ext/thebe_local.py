@@ -2,10 +2,10 @@
 
 sphinx-thebe 0.3 loads Thebe 0.8.2 from unpkg.com when the reader clicks "Live Code",
 with no integrity check. The book serves Thebe 0.9 instead: `make` installs the npm
-package (pinned in package-lock.json, with its hash) into node_modules/, and this
-extension copies its bundle into `_static/thebe/` and points sphinx-thebe's
-`THEBE_JS_URL` there, by a path relative to each page. `_static/course-thebe.js` adapts
-sphinx-thebe's calls to Thebe 0.9 (see there).
+package (version and hash pinned in package.json) into node_modules/thebe
+(scripts/install_thebe.py), and this extension copies its bundle into `_static/thebe/`
+and points sphinx-thebe's `THEBE_JS_URL` there, by a path relative to each page.
+`_static/course-thebe.js` adapts sphinx-thebe's calls to Thebe 0.9 (see there).
 
 Only the bundle is copied: its scripts (the main one and the chunks it loads on demand),
 their licence notices and its style sheet; not the source maps (12 MB, for debugging).
@@ -28,7 +28,7 @@ def thebe_bundle(app):
     if not (bundle / "index.js").is_file():
         raise ExtensionError(
             f"Thebe is not installed ({bundle / 'index.js'} is missing): `make html` "
-            "installs it, or run `npm ci` in the repository")
+            "installs it, as does `python3 scripts/install_thebe.py`")
     return bundle
 
 

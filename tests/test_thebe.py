@@ -7,14 +7,17 @@ and asks mybinder.org for a kernel, which fails: a real kernel cannot be tested 
 
 import functools
 import http.server
+import io
 import json
 import re
+import tarfile
 import threading
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import install_thebe
 from conftest import REPO_ROOT
 from test_browser import ARTEFACTS, QuietHandler, Visit, browser  # noqa: F401 (fixture)
 
@@ -37,6 +40,36 @@ def fork_site(fork_html):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def test_the_installed_thebe_is_the_pinned_one():
+    version, _ = install_thebe.pinned()
+    assert (THEBE_PACKAGE / "lib" / "index.js").is_file(), "`make` runs scripts/install_thebe.py"
+    assert json.loads((THEBE_PACKAGE / "package.json").read_text())["version"] == version
+
+
+def test_a_download_with_another_hash_is_refused(tmp_path):
+    tarball = tmp_path / "thebe.tgz"
+    tarball.write_bytes(b"")
+    # The integrity string of no bytes at all, as npm and browsers (SRI) write it.
+    empty = "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
+    assert install_thebe.integrity(tarball) == empty
+    install_thebe.check_integrity(tarball, empty)
+    with pytest.raises(ValueError, match="not the one pinned in package.json"):
+        install_thebe.check_integrity(tarball, install_thebe.pinned()[1])
+
+
+def test_unpacking_replaces_the_old_copy(tmp_path):
+    tarball = tmp_path / "package.tgz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        member = tarfile.TarInfo("package/lib/index.js")
+        member.size = len(b"new")
+        archive.addfile(member, io.BytesIO(b"new"))
+    target = tmp_path / "node_modules" / "thebe"
+    (target / "lib").mkdir(parents=True)
+    (target / "lib" / "stale.js").write_text("old")
+    install_thebe.unpack(tarball, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == ["lib", "lib/index.js"]
 
 
 def test_the_book_serves_the_whole_thebe_bundle(fork_html):
