@@ -77,6 +77,9 @@
       requestKernel: true,
       kernelOptions: { kernelName: kernelOptions.kernelName || kernelOptions.name },
       mathjaxUrl: "",
+      // Long lines wrap, as in the static page (with course.css's height, no editor
+      // scrolls), and the editor has a name for screen readers.
+      codeMirrorConfig: { lineWrapping: true, screenReaderLabel: "Code of the cell (Shift+Enter runs it)" },
     });
   }
 

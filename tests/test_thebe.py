@@ -15,10 +15,12 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import install_thebe
 from conftest import REPO_ROOT
+from test_accessibility import AXE_OPTIONS
 from test_browser import ARTEFACTS, QuietHandler, Visit, browser  # noqa: F401 (fixture)
 
 THEBE_PACKAGE = REPO_ROOT / "node_modules" / "thebe"
@@ -175,5 +177,11 @@ def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_sit
         assert f"https://{BINDER_HOST}/build/gh/someone/cnn-course/main" in visit.external
         # The only errors: Binder cannot be reached.
         assert errors and all(BINDER_HOST in error for error in errors), errors
+
+        # The Thebe cells pass the WCAG checks the static pages pass (editors named, none
+        # a scrolling box that a keyboard cannot reach). Last, as running axe requests a
+        # style sheet at an address that does not exist (/basic.css).
+        violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+        assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations] == []
     finally:
         visit.close()
