@@ -12,8 +12,8 @@
 // - it reads the kernel's name from kernelOptions.kernelName, where sphinx-thebe writes
 //   kernelOptions.name;
 // - bootstrap() starts a kernel only when its own argument asks for one;
-// - it would load MathJax 2 from a CDN to typeset LaTeX outputs: the book has none, and
-//   such an output would show as plain text.
+// - it would load MathJax 2 from a CDN to typeset LaTeX outputs: the book's outputs have none,
+//   and such an output would show as plain text.
 // Thebe 0.9 then replaces this stand-in with itself (window.thebe, alias window.thebelab).
 (function () {
   "use strict";
