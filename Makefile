@@ -37,9 +37,13 @@ $(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.tx
 	PATH="$(abspath $(BINDER_ENV))/bin:$$PATH" bash binder/postBuild
 	touch $@
 
-# ESLint, for the widgets' JavaScript (versions pinned in package-lock.json).
-node_modules/.installed: package.json package-lock.json
+# From npm: ESLint, for the course's JavaScript (versions and hashes pinned in
+# package-lock.json), and Thebe, which the HTML book serves for Live Code (version and
+# hash pinned in package.json; its tarball alone, as its npm dependencies are already in
+# its bundle: scripts/install_thebe.py).
+node_modules/.installed: package.json package-lock.json scripts/install_thebe.py
 	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) scripts/install_thebe.py
 	touch $@
 
 system-packages:
@@ -49,7 +53,7 @@ book: html pdf
 
 # Execution is cached (_build/.jupyter_cache): a page re-executes when its code changes,
 # or when a helper, data file or pinned package it uses changes (sphinx_ext/page_deps.py).
-html: $(BIN)/.installed system-packages
+html: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 # The PDF is also copied into the HTML site, whose landing page links to it.
@@ -65,7 +69,7 @@ test: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed node_modules/.i
 	scripts/offline.sh $(BIN)/python -m pytest -m "not network"
 	$(BIN)/python -m pytest -m network
 
-bench: $(BIN)/.installed system-packages
+bench: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/python scripts/bench.py
 
 figures: $(BIN)/.installed

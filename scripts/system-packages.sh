@@ -5,7 +5,8 @@
 #   pdf2svg:        turns each TikZ figure into an SVG for the HTML book
 #   chromium:       the browser of the tests (driven by Playwright)
 #   iproute2:       brings up the loopback interface of the tests' offline namespace
-#   npm:            installs ESLint, which lints the widgets' JavaScript in the tests
+#   npm:            installs Thebe, which the HTML book serves for Live Code, and ESLint,
+#                   which lints the course's JavaScript in the tests
 set -euo pipefail
 
 packages=(texlive-xetex texlive-latex-extra texlive-pictures texlive-fonts-recommended

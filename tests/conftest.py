@@ -50,6 +50,37 @@ def html_dir(binder_process):
     return BUILD / "html"
 
 
+def git(folder, *arguments):
+    subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True)
+
+
+def course_copy(folder, origin=None, url=course.PLACEHOLDER_REPOSITORY):
+    """The course's files in ``folder``, a git clone with ``origin`` as its remote. It
+    shares this clone's node_modules (Thebe, which an HTML build serves)."""
+    shutil.copytree(REPO_ROOT, folder, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "_build", "node_modules", ".pytest_cache"))
+    (folder / "node_modules").symlink_to(REPO_ROOT / "node_modules")
+    config = folder / "_config.yml"
+    config.write_text(config.read_text().replace(course.PLACEHOLDER_REPOSITORY, url))
+    git(folder, "init", "-q")
+    if origin:
+        git(folder, "remote", "add", "origin", origin)
+    return folder
+
+
+FORK_ORIGIN = "git@github.com:someone/cnn-course.git"
+
+
+@pytest.fixture(scope="session")
+def fork_build(html_dir, tmp_path_factory):
+    """The book built in a copy whose origin is a fork on GitHub (so it has launch
+    buttons whatever this clone's origin), with the execution cache of the main build:
+    nothing re-executes. Returns (the copy's folder, the finished build process)."""
+    folder = course_copy(tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
+    shutil.copytree(BUILD / ".jupyter_cache", folder / "_build" / ".jupyter_cache")
+    return folder, build_book(folder)
+
+
 def html_page(html_dir, page):
     """The built HTML file of a page source (book/x.md -> _build/html/book/x.html)."""
     return html_dir / page.relative_to(REPO_ROOT).with_suffix(".html")

@@ -129,10 +129,12 @@ def test_key_frame_strip_for_print():
 
 
 def test_widget_scripts_pass_the_linter():
-    """ESLint (pinned in package.json, installed by `make test`) on widgets/*.js and scripts/*.mjs."""
+    """ESLint (pinned in package.json, installed by `make test`) on widgets/*.js, on
+    the book's own scripts, _static/*.js, and on the Node scripts, scripts/*.mjs."""
     eslint = REPO_ROOT / "node_modules" / ".bin" / "eslint"
     assert eslint.is_file(), "ESLint is not installed: `make test` runs `npm ci` first"
-    result = subprocess.run([str(eslint), "--max-warnings=0", "widgets", "scripts"], cwd=REPO_ROOT,
+    assert list((REPO_ROOT / "_static").glob("*.js")), "no script in _static/ to lint"
+    result = subprocess.run([str(eslint), "--max-warnings=0", "widgets", "_static", "scripts"], cwd=REPO_ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,31 +1,13 @@
 """Launch links from the course's repository: `_config.yml`, or the clone's origin, or none."""
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BUILD, REPO_ROOT, build_book, colab_cell, course
+from conftest import FORK_ORIGIN, REPO_ROOT, colab_cell, course, course_copy
 
 LAUNCH_HOSTS = ("mybinder.org", "colab.research.google.com")
-
-
-def git(folder, *arguments):
-    subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True)
-
-
-def course_copy(folder, origin=None, url=course.PLACEHOLDER_REPOSITORY):
-    """The course's files in ``folder``, a git clone with ``origin`` as its remote."""
-    shutil.copytree(REPO_ROOT, folder, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "_build", "node_modules", ".pytest_cache"))
-    config = folder / "_config.yml"
-    config.write_text(config.read_text().replace(course.PLACEHOLDER_REPOSITORY, url))
-    git(folder, "init", "-q")
-    if origin:
-        git(folder, "remote", "add", "origin", origin)
-    return folder
 
 
 @pytest.mark.parametrize("origin", [
@@ -71,13 +53,11 @@ def test_the_book_links_to_its_repository_or_to_nothing(html_dir):
         assert launch_links(soup) and all(slug in link for link in launch_links(soup))
 
 
-def test_a_clone_of_a_github_fork_links_there_everywhere(tmp_path, html_dir):
-    """Built in a copy whose origin is a fork on GitHub, with the execution cache of the
-    main build (nothing re-executes): every launch link, the Colab cell that
+def test_a_clone_of_a_github_fork_links_there_everywhere(fork_build):
+    """Built in a copy whose origin is a fork on GitHub (FORK_ORIGIN), with the execution
+    cache of the main build (nothing re-executes): every launch link, the Colab cell that
     `make notebooks` writes there, no placeholder anywhere."""
-    folder = course_copy(tmp_path / "fork", "git@github.com:someone/cnn-course.git")
-    shutil.copytree(BUILD / ".jupyter_cache", folder / "_build" / ".jupyter_cache")
-    result = build_book(folder)
+    folder, result = fork_build
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "Executing notebook" not in result.stdout
     site = folder / "_build" / "html"
