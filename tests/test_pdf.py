@@ -134,7 +134,12 @@ def test_lenet_summary(pdf):
 
 def test_no_empty_references_section_and_one_bibliography_chapter(pdf):
     lines = [line.strip() for text in page_texts(pdf) for line in text.splitlines()]
-    assert not [line for line in lines if re.fullmatch(r"[\d.]*\s*References(\s+\d+)?", line)]
+    # A chapter's References (the works it cites) opens with a work, not another heading.
+    headings = [i for i, line in enumerate(lines) if re.fullmatch(r"\d+\.\d+ References", line)]
+    assert len(headings) == sum(":list: bullet" in page.read_text() for page in EXECUTABLE_PAGES)
+    for i in headings:
+        first = next(line for line in lines[i + 1:] if line)
+        assert first.startswith("•"), f"{lines[i]} is followed by {first!r}, not a work"
     # The contents list the bibliography once (with its page number).
     assert len([line for line in lines if re.fullmatch(r"(\d+\s+)?Bibliography\s+\d+", line)]) == 1
 
