@@ -1,6 +1,7 @@
 """The built book in a real browser: Debian's Chromium, driven by Playwright, against the
 HTML served on localhost. Screenshots are kept in _build/test-artifacts/."""
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -22,13 +23,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(html_dir):
-    handler = functools.partial(QuietHandler, directory=str(html_dir))
+@contextlib.contextmanager
+def served(folder):
+    """A local HTTP server for ``folder``, on a free port: yields its address."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(html_dir):
+    with served(html_dir) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,10 @@ The book is the copy built with a GitHub origin (`fork_build`), which has launch
 whatever this clone's origin. Offline, Thebe starts, turns every cell into a Thebe cell
 and asks mybinder.org for a kernel, which fails: a real kernel cannot be tested here."""
 
-import functools
-import http.server
 import io
 import json
 import re
 import tarfile
-import threading
 from urllib.parse import urlparse
 
 import pytest
@@ -21,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 import install_thebe
 from conftest import REPO_ROOT
 from test_accessibility import AXE_OPTIONS
-from test_browser import ARTEFACTS, QuietHandler, Visit, browser  # noqa: F401 (fixture)
+from test_browser import ARTEFACTS, Visit, browser, served  # noqa: F401 (fixture)
 
 THEBE_PACKAGE = REPO_ROOT / "node_modules" / "thebe"
 BINDER_HOST = "mybinder.org"
@@ -37,11 +34,8 @@ def fork_html(fork_build):
 
 @pytest.fixture(scope="module")
 def fork_site(fork_html):
-    handler = functools.partial(QuietHandler, directory=str(fork_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(fork_html) as address:
+        yield address
 
 
 def test_the_installed_thebe_is_the_pinned_one():
