@@ -6,7 +6,7 @@ BINDER_ENV := _build/binder-env
 # One source for the strict build's flags and the list of pages: scripts/course.py.
 BUILD_FLAGS = $(shell $(PYTHON) scripts/course.py build-flags)
 
-.PHONY: book html pdf test bench figures notebooks system-packages clean help
+.PHONY: book html pdf test test-environments bench figures notebooks system-packages clean help
 
 help:
 	@echo "make book       build the HTML and the PDF book (installs what it needs)"
@@ -41,7 +41,7 @@ $(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.tx
 # package-lock.json), and Thebe, which the HTML book serves for Live Code (version and
 # hash pinned in package.json; its tarball alone, as its npm dependencies are already in
 # its bundle: scripts/install_thebe.py).
-node_modules/.installed: package.json package-lock.json scripts/install_thebe.py
+node_modules/.installed: package.json package-lock.json scripts/install_thebe.py | system-packages
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PYTHON) scripts/install_thebe.py
 	touch $@
@@ -63,11 +63,15 @@ pdf: $(BIN)/.installed system-packages
 	mkdir -p _build/html
 	cp _build/latex/cnn-course.pdf _build/html/cnn-course.pdf
 
-# The package installs come first; then every test runs without network, except the
-# few that ask PyPI whether the pins exist for other Pythons (marked `network`).
-test: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed node_modules/.installed
+# The package installs come first, side by side (each keeps about one core busy); then
+# every test runs without network, except the few that ask PyPI whether the pins exist
+# for other Pythons (marked `network`).
+test:
+	$(MAKE) --jobs=2 --output-sync=target test-environments
 	scripts/offline.sh $(BIN)/python -m pytest -m "not network"
 	$(BIN)/python -m pytest -m network
+
+test-environments: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed node_modules/.installed
 
 bench: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/python scripts/bench.py

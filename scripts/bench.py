@@ -1,8 +1,9 @@
 """Measure the course against its budgets (`make bench`), on a copy of the repository.
 
 Prints, and writes to _build/benchmark.json: the whole book's cold build (execution
-included) and each page's execution time as the build measured it, a warm rebuild with
-nothing changed, what an edit of each page and of a helper re-executes, and the weight
+included, pages executed in parallel, one per core), a warm rebuild with nothing
+changed, what an edit of each page and of a helper re-executes, each page's execution
+time (measured when its edit re-executes it alone, as MyST-NB reports it) and the weight
 of every HTML page. With `--make-test`, also times `make test` on a fresh clone and
 estimates it for a course with twice as many pages. Exits non-zero over a budget.
 """
@@ -60,16 +61,17 @@ def append_to_first_code_cell(page):
 
 def measure_builds(copy):
     report = {}
-    report["book_cold_build_s"], executions = timed_build(copy)
-    report["page_execution_s"] = {name: round(s, 2) for name, s in executions.items()}
+    report["book_cold_build_s"], _ = timed_build(copy)
     report["warm_rebuild_s"], report["warm_re_executed"] = timed_build(copy)
     report["html_kb"] = {page.stem: round(page.stat().st_size / 1024, 1)
                          for page in sorted((copy / "_build" / "html" / "book").glob("*.html"))}
-    report["edit_one_page"] = {}
+    report["edit_one_page"], report["page_execution_s"] = {}, {}
     for page in course.executable_pages(copy):
         append_to_first_code_cell(page)
-        seconds, executed = timed_build(copy)
+        seconds, executed = timed_build(copy)  # the page alone: its own execution time
         report["edit_one_page"][page.stem] = {"rebuild_s": round(seconds, 2), "re_executed": sorted(executed)}
+        if page.stem in executed:
+            report["page_execution_s"][page.stem] = round(executed[page.stem], 2)
     helper, old, new = HELPER_EDITED
     helpers = copy / "notebook_utils.py"
     helpers.write_text(helpers.read_text().replace(old, new, 1))
@@ -142,7 +144,8 @@ def main():
 
     print(f"whole book cold build: {report['book_cold_build_s']:6.1f} s  (budget {BUDGETS['book_cold_build_s']:.0f})")
     for name, seconds in report["page_execution_s"].items():
-        print(f"  executes {name}: {seconds:6.1f} s  (budget {BUDGETS['page_execution_s']:.0f})")
+        budget = PAGE_EXECUTION_EXCEPTIONS.get(name, BUDGETS["page_execution_s"])
+        print(f"  executes {name}: {seconds:6.1f} s alone  (budget {budget:.0f})")
     print(f"warm rebuild:          {report['warm_rebuild_s']:6.1f} s  (budget {BUDGETS['warm_rebuild_s']:.0f}),"
           f" re-executed {sorted(report['warm_re_executed']) or 'nothing'}")
     for name, edit in report["edit_one_page"].items():

@@ -41,34 +41,58 @@ def requirements_without_source_only(tmp_path):
     return path
 
 
-def resolve(version, requirements, tmp_path):
-    """pip's resolution of the requirements for another Python, wheels only, nothing installed."""
-    return subprocess.run(
+def start_resolving(version, requirements, target):
+    """pip's resolution of the requirements for another Python, wheels only, nothing
+    installed; returns the running process (pip mostly waits on PyPI, so they run at once)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-         "--python-version", version, "--only-binary=:all:", "--target", str(tmp_path / "target"),
-         "-r", str(requirements)], capture_output=True, text=True)
+         "--python-version", version, "--only-binary=:all:", "--target", str(target),
+         "-r", str(requirements)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def unavailable_pins(result):
-    return re.findall(r"No matching distribution found for (\S+)", result.stderr)
+def unavailable_pins(stderr):
+    return re.findall(r"No matching distribution found for (\S+)", stderr)
+
+
+def just_below(version):
+    major, minor, patch = version.split(".")
+    return f"{major}.{minor}.{int(patch) - 1}" if int(patch) else f"{major}.{int(minor) - 1}.99"
+
+
+@pytest.fixture(scope="module")
+def resolutions(tmp_path_factory):
+    """{who: (Python version, pip's return code, its error output)} for the course's
+    Pythons and for the one just below the stated minimum, all resolved at once."""
+    folder = tmp_path_factory.mktemp("resolutions")
+    requirements = requirements_without_source_only(folder)
+    versions = {"minimum": stated_minimum(), "binder": binder_python(), "colab": COLAB_PYTHON,
+                "below minimum": just_below(stated_minimum())}
+    processes = {who: start_resolving(version, requirements, folder / who.replace(" ", "-"))
+                 for who, version in versions.items()}
+    results = {}
+    for who, process in processes.items():
+        _, stderr = process.communicate()
+        results[who] = (versions[who], process.returncode, stderr)
+    return results
 
 
 @pytest.mark.parametrize("who", ["minimum", "binder", "colab"])
-def test_every_pin_exists_for_the_python(who, tmp_path):
-    version = {"minimum": stated_minimum, "binder": binder_python, "colab": lambda: COLAB_PYTHON}[who]()
-    result = resolve(version, requirements_without_source_only(tmp_path), tmp_path)
-    assert result.returncode == 0, (
+def test_every_pin_exists_for_the_python(who, resolutions):
+    version, returncode, stderr = resolutions[who]
+    assert returncode == 0, (
         f"requirements.txt cannot be installed on Python {version} ({who}): no release for "
-        f"{unavailable_pins(result) or 'see below'}\n{result.stderr[-3000:]}")
+        f"{unavailable_pins(stderr) or 'see below'}\n{stderr[-3000:]}")
 
 
-def test_the_stated_minimum_is_the_real_one(tmp_path):
+def test_the_stated_minimum_is_the_real_one(resolutions):
     """Just below the stated minimum, some pin has no release."""
-    major, minor, patch = stated_minimum().split(".")
-    below = f"{major}.{minor}.{int(patch) - 1}" if int(patch) else f"{major}.{int(minor) - 1}.99"
-    result = resolve(below, requirements_without_source_only(tmp_path), tmp_path)
-    assert result.returncode != 0 and unavailable_pins(result), (
+    below, returncode, stderr = resolutions["below minimum"]
+    assert returncode != 0 and unavailable_pins(stderr), (
         f"requirements.txt installs on Python {below}: the stated minimum is too high")
+
+
+def test_just_below():
+    assert just_below("3.11.4") == "3.11.3" and just_below("3.11.0") == "3.10.99"
 
 
 @pytest.mark.parametrize("name", sorted(SOURCE_ONLY))
