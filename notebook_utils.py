@@ -52,19 +52,27 @@ COURSE_STYLE = {
 #  - TF_ENABLE_ONEDNN_OPTS: oneDNN kernels sum floating-point numbers in an order that
 #    depends on the CPU, so printed results would differ in the last digits from machine
 #    to machine, and they announce themselves on stderr with a time stamp. The plain
-#    kernels give the same numbers everywhere.
+#    kernels are used instead.
+#  - TF_NUM_INTRAOP_THREADS: the plain kernels split a long sum between threads, and
+#    the split changes how it is rounded. By default TensorFlow takes one thread per
+#    core, so a machine with more cores would train to other numbers than the book's
+#    (with one thread, three pages' trainings end far enough from the book's to fail
+#    their checks). Two threads, as on the two-core machines that build the book, give
+#    its numbers whatever the number of cores. (Another kind of CPU, with other vector
+#    instructions, may still differ in the last digits.)
 #  - SOURCE_DATE_EPOCH: Matplotlib stamps SVG and PDF files with this date instead of the
 #    current time, so that a rebuild writes identical figures.
 COURSE_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
-                      "SOURCE_DATE_EPOCH": "0"}
+                      "TF_NUM_INTRAOP_THREADS": "2", "SOURCE_DATE_EPOCH": "0"}
 
 
 def setup(seed=0):
     """Prepare a page: call it in the page's first cell, before Keras or TensorFlow is
     imported.
 
-    It sets TensorFlow's environment (quiet, the same numbers on every CPU), applies the
-    course's figure style and seeds Python, NumPy and, once imported, TensorFlow.
+    It sets TensorFlow's environment (quiet, the book's numbers on any number of cores),
+    applies the course's figure style and seeds Python, NumPy and, once imported,
+    TensorFlow.
     Importing this module changes nothing by itself.
     """
     import sys

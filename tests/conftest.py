@@ -30,6 +30,12 @@ BUILD = REPO_ROOT / "_build"
 BINDER_ENV = BUILD / "binder-env"  # made from binder/ by `make test`
 
 
+def pytest_collection_modifyitems(items):
+    """The tests that need the Binder runs go last, in their order: the others run while
+    nbmake is still executing the pages on the other core."""
+    items.sort(key=lambda item: "binder_runs" in getattr(item, "fixturenames", ()))
+
+
 def build_book(source, *extra):
     """Run a strict ``jupyter-book build`` of ``source``; return the finished process."""
     return subprocess.run(

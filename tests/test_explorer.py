@@ -123,8 +123,11 @@ GRID = list(itertools.product((4, 7, 8), (2, 3, 4), (1, 2, 3),
                               ("valid", "same", 1, 2), (1, 2)))
 
 SET_AND_READ = """([root, grid]) => {
+  // Only the settings that differ from the previous cell of the grid: each change
+  // redraws the widget.
   const set = (name, value) => {
     const control = root.querySelector(`[name=${name}]`);
+    if (control.value === String(value)) { return; }
     control.value = value;
     control.dispatchEvent(new Event(control.tagName === "SELECT" ? "change" : "input"));
   };

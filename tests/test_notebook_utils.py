@@ -1,4 +1,8 @@
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -244,3 +248,36 @@ def test_glue_passes_numpy_scalars_as_python_numbers(monkeypatch):
     nu.glue("count", np.int64(7))
     assert glued == {"accuracy": 0.953, "count": 7}
     assert type(glued["accuracy"]) is float and type(glued["count"]) is int
+
+
+# A product whose sums are long enough for TensorFlow to split them between threads.
+SUM_PROBE = """
+import os, sys
+import notebook_utils
+if sys.argv[1] == "setup":
+    assert "TF_NUM_INTRAOP_THREADS" not in os.environ  # importing the helpers changes nothing
+    notebook_utils.setup()
+import numpy as np, tensorflow as tf
+a = tf.constant(np.random.RandomState(0).rand(8, 200_000).astype("float32"))
+print(tf.linalg.matmul(a, a, transpose_b=True).numpy().tobytes().hex())
+"""
+
+
+def probe_sums(call_setup, threads=None, one_core=False):
+    env = {key: value for key, value in os.environ.items() if key != "TF_NUM_INTRAOP_THREADS"}
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0",
+               PYTHONPATH=str(Path(nu.__file__).parent))
+    if threads:
+        env["TF_NUM_INTRAOP_THREADS"] = str(threads)
+    result = subprocess.run(
+        [sys.executable, "-c", SUM_PROBE, "setup" if call_setup else "plain"], env=env,
+        capture_output=True, text=True, check=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None)
+    return result.stdout.strip()
+
+
+def test_setup_gives_the_books_sums_on_a_machine_with_another_number_of_cores():
+    two_threads = probe_sums(call_setup=False, threads=2)
+    assert probe_sums(call_setup=False, threads=1) != two_threads  # the probe can tell
+    # On one core, TensorFlow would take one thread: setup() keeps the book's two.
+    assert probe_sums(call_setup=True, one_core=True) == two_threads

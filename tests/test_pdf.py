@@ -43,7 +43,8 @@ def poppler(*command):
 
 
 @pytest.fixture(scope="module")
-def pdf():
+def pdf(html_dir):
+    """The PDF book, built with the HTML build's execution cache: nothing re-executes."""
     result = build_book(REPO_ROOT, "--builder", "pdflatex")
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     path = REPO_ROOT / "_build" / "latex" / "cnn-course.pdf"
