@@ -263,21 +263,28 @@ print(tf.linalg.matmul(a, a, transpose_b=True).numpy().tobytes().hex())
 """
 
 
-def probe_sums(call_setup, threads=None, one_core=False):
+def start_probe(call_setup, threads=None, one_core=False):
+    """The probe's product in a fresh Python (started now, read with .communicate())."""
     env = {key: value for key, value in os.environ.items() if key != "TF_NUM_INTRAOP_THREADS"}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0",
                PYTHONPATH=str(Path(nu.__file__).parent))
     if threads:
         env["TF_NUM_INTRAOP_THREADS"] = str(threads)
-    result = subprocess.run(
+    return subprocess.Popen(
         [sys.executable, "-c", SUM_PROBE, "setup" if call_setup else "plain"], env=env,
-        capture_output=True, text=True, check=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=(lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None)
-    return result.stdout.strip()
 
 
 def test_setup_gives_the_books_sums_on_a_machine_with_another_number_of_cores():
-    two_threads = probe_sums(call_setup=False, threads=2)
-    assert probe_sums(call_setup=False, threads=1) != two_threads  # the probe can tell
-    # On one core, TensorFlow would take one thread: setup() keeps the book's two.
-    assert probe_sums(call_setup=True, one_core=True) == two_threads
+    probes = {"two threads": start_probe(call_setup=False, threads=2),
+              "one thread": start_probe(call_setup=False, threads=1),
+              # On one core, TensorFlow would take one thread: setup() keeps the book's two.
+              "setup on one core": start_probe(call_setup=True, one_core=True)}
+    sums = {}
+    for name, process in probes.items():
+        stdout, stderr = process.communicate()
+        assert process.returncode == 0, f"{name}: {stderr[-2000:]}"
+        sums[name] = stdout.strip()
+    assert sums["one thread"] != sums["two threads"]  # the probe can tell
+    assert sums["setup on one core"] == sums["two threads"]
