@@ -225,6 +225,22 @@ def build_lenet(input_shape=(32, 32, 1), n_classes=10):
     ])
 
 
+def create_optimizer_variables(model):
+    """Give a compiled model's optimiser its variables (e.g. Adam's momenta) now, before
+    the first call of ``fit``; returns the model.
+
+    Variables created during the first training step make TensorFlow trace (build the
+    graph of) that step a second time, which costs a second or more per network. For the
+    same reason, give ``compile`` its metrics as objects, such as
+    ``keras.metrics.SparseCategoricalAccuracy(name="accuracy")``, not as strings.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError("compile the model first: it has no optimiser yet")
+    optimizer.build(model.trainable_variables)
+    return model
+
+
 def training_progress(log_every=5):
     """A Keras callback for ``model.fit(..., verbose=0, callbacks=[training_progress()])``.
 

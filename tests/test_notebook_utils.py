@@ -288,3 +288,15 @@ def test_setup_gives_the_books_sums_on_a_machine_with_another_number_of_cores():
         sums[name] = stdout.strip()
     assert sums["one thread"] != sums["two threads"]  # the probe can tell
     assert sums["setup on one core"] == sums["two threads"]
+
+
+def test_create_optimizer_variables_builds_them_before_fit():
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="compile the model first"):
+        nu.create_optimizer_variables(model)
+    model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
+    assert not model.optimizer.built
+    assert nu.create_optimizer_variables(model) is model
+    assert model.optimizer.built and len(model.optimizer.variables) > 2  # momenta, not just the step
