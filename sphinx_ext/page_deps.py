@@ -46,6 +46,16 @@ def _definitions(tree):
     return definitions
 
 
+def _source_segment(lines, node):
+    """``ast.get_source_segment(source, node)`` from the source's lines, split once (the
+    function splits the whole source at every call: seconds for a module of this size)."""
+    start, end = node.lineno - 1, node.end_lineno - 1
+    if start == end:
+        return lines[start].encode()[node.col_offset:node.end_col_offset].decode()
+    return "".join([lines[start].encode()[node.col_offset:].decode(), *lines[start + 1:end],
+                    lines[end].encode()[:node.end_col_offset].decode()])
+
+
 def _digest(*parts):
     sha = hashlib.sha256()
     for part in parts:
@@ -59,6 +69,7 @@ def helper_fingerprints(root):
     root = Path(root)
     source = (root / f"{HELPERS_MODULE}.py").read_text()
     definitions = _definitions(ast.parse(source))
+    lines = source.splitlines(keepends=True)
     own, uses = {}, {}
     for name, node in definitions.items():
         files = []
@@ -69,7 +80,7 @@ def helper_fingerprints(root):
                     candidate = root / folder / constant.value
                     if candidate.is_file():
                         files.append(_digest(candidate.relative_to(root), candidate.read_bytes()))
-        own[name] = _digest(ast.get_source_segment(source, node), *sorted(files))
+        own[name] = _digest(_source_segment(lines, node), *sorted(files))
         uses[name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in definitions}
     fingerprints = {}
     for name in definitions:
