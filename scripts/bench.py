@@ -136,9 +136,12 @@ def main():
         report = measure_builds(copy)
     if arguments.make_test:
         report["make_test_s"] = round(time_make_test(), 1)
-        # Each page executes twice per `make test` (the build, the Binder/Colab run).
+        # Each page executes twice per `make test` (the build, the Binder/Colab run), the
+        # two side by side on two cores: as many pages again add about the sum of their
+        # execution times, and their share of the page checks on top (not counted: the
+        # estimate is a lower bound).
         report["make_test_doubled_estimate_s"] = round(
-            report["make_test_s"] + 2 * sum(report["page_execution_s"].values()), 1)
+            report["make_test_s"] + sum(report["page_execution_s"].values()), 1)
     report["budgets"] = BUDGETS
     report["over_budget"] = over_budget(report)
 
@@ -157,7 +160,7 @@ def main():
         print(f"html {name}: {kb:7.1f} KB  (budget {BUDGETS['page_html_kb']:.0f})")
     if "make_test_s" in report:
         print(f"make test on a fresh clone: {report['make_test_s']:.0f} s; with twice the pages,"
-              f" about {report['make_test_doubled_estimate_s']:.0f} s  (budget {BUDGETS['make_test_s']:.0f})")
+              f" at least {report['make_test_doubled_estimate_s']:.0f} s  (budget {BUDGETS['make_test_s']:.0f})")
     BUILD.mkdir(exist_ok=True)
     (BUILD / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"report written to {BUILD / 'benchmark.json'}")
