@@ -19,7 +19,7 @@ import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -53,8 +53,12 @@ def pages_to_execute(env, docnames, cache):
         if reader is None:  # plain Markdown: nothing to execute
             continue
         notebook = reader.read(text)
-        # Per-page MyST-NB settings or kernel aliases: MyST-NB alone knows how to apply them.
-        if env.mystnb_config.metadata_key in notebook.metadata or env.mystnb_config.kernel_rgx_aliases:
+        config = env.mystnb_config
+        # Excluded from execution, per-page MyST-NB settings or kernel aliases: left to
+        # MyST-NB, which alone knows how to apply them.
+        if (any(PurePosixPath(path.as_posix()).match(pattern)
+                for pattern in config.execution_excludepatterns)
+                or config.metadata_key in notebook.metadata or config.kernel_rgx_aliases):
             continue
         try:
             cache.match_cache_notebook(notebook)

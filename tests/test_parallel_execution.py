@@ -23,7 +23,7 @@ SLEEPING_CELL = "import time\nstart = time.time()\ntime.sleep(3)\nprint('ran fro
 def write_book(folder, pages):
     (folder / "_config.yml").write_text(
         "title: Parallel execution\nonly_build_toc_files: true\n"
-        "execute:\n  execute_notebooks: cache\n"
+        "execute:\n  execute_notebooks: cache\n  exclude_patterns: ['*skipped.md']\n"
         "sphinx:\n  local_extensions:\n"
         f"    parallel_execution: {REPO_ROOT / 'sphinx_ext'}\n"
         "  config:\n    nb_execution_raise_on_error: true\n")
@@ -52,8 +52,10 @@ def executed_intervals(folder):
 def test_pages_run_at_once_and_a_failing_page_stops_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel_execution.WORKERS_VARIABLE, "2")
     # Pages of unknown duration run in the order of their names: the two first together.
+    # A page excluded from execution is executed by nobody (it would fail).
     pages = {"first": SLEEPING_CELL, "second": SLEEPING_CELL,
-             "third": "raise ValueError('broken on purpose')"}
+             "third": "raise ValueError('broken on purpose')",
+             "skipped": "raise RuntimeError('excluded from execution')"}
     write_book(tmp_path, pages)
     failed = build_book(tmp_path)
     output = failed.stdout + failed.stderr
