@@ -123,9 +123,12 @@ def execute_pages_in_parallel(app, env, docnames):
             last_times[docname] = round(result.time, 2)
     times_record.write_text(json.dumps(last_times, indent=1, sort_keys=True) + "\n")
     logger.info(f"executed {len(pages) - len(failures)} pages in {time.perf_counter() - start:.1f} s")
-    for docname, message in failures:
-        logger.warning(f"{env.doc2path(docname)}: {message}", type="mystnb", subtype="exec")
+    # A failed page has no cache record. Where errors must stop the build (the course's
+    # setting), they stop it here; otherwise MyST-NB executes those pages again when it
+    # reads them, and reports their errors its own way.
     if failures and config.execution_raise_on_error:
+        for docname, message in failures:
+            logger.warning(f"{env.doc2path(docname)}: {message}", type="mystnb", subtype="exec")
         raise ExtensionError("executing failed (see above): "
                              + ", ".join(str(env.doc2path(docname)) for docname, _ in failures))
 
