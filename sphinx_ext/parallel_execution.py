@@ -43,17 +43,16 @@ def pages_to_execute(env, docnames, cache):
     """[(docname, path, notebook, read format)] of the pages that MyST-NB would execute."""
     from myst_nb.core.read import create_nb_reader
 
-    pages = []
+    config, pages = env.mystnb_config, []
     for docname in docnames:
         path = Path(env.doc2path(docname))
         if path.suffix != ".md":
             continue
         text = path.read_text(encoding="utf-8")
-        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+        reader = create_nb_reader(str(path), env.myst_config, config, text)
         if reader is None:  # plain Markdown: nothing to execute
             continue
         notebook = reader.read(text)
-        config = env.mystnb_config
         # Excluded from execution, per-page MyST-NB settings or kernel aliases: left to
         # MyST-NB, which alone knows how to apply them.
         if (any(PurePosixPath(path.as_posix()).match(pattern)

@@ -30,6 +30,12 @@ BUILD = REPO_ROOT / "_build"
 BINDER_ENV = BUILD / "binder-env"  # made from binder/ by `make test`
 
 
+# The front matter of a MyST notebook page: what the tests' small pages start with.
+MYST_NOTEBOOK_HEADER = (
+    "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+    "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
+
+
 def pytest_collection_modifyitems(items):
     """The tests that need the Binder runs go last, in their order: the others run while
     nbmake is still executing the pages on the other core."""

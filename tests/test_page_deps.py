@@ -5,19 +5,17 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import MYST_NOTEBOOK_HEADER, REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
 import page_deps  # noqa: E402
 
-PAGE_HEADER = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
-               "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
 
 
 def page(folder, name, code):
     path = folder / "book" / f"{name}.md"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(PAGE_HEADER + "".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in code))
+    path.write_text(MYST_NOTEBOOK_HEADER + "".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in code))
     return path
 
 

@@ -9,13 +9,11 @@ import pytest
 from jupyter_cache import get_cache
 from sphinx.errors import ExtensionError
 
-from conftest import REPO_ROOT, build_book
+from conftest import MYST_NOTEBOOK_HEADER, REPO_ROOT, build_book
 
 sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
 import parallel_execution  # noqa: E402
 
-PAGE_HEADER = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
-               "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
 # Each page prints when its kernel started and ended the cell that sleeps.
 SLEEPING_CELL = "import time\nstart = time.time()\ntime.sleep(3)\nprint('ran from', start, 'to', time.time())"
 
@@ -33,7 +31,7 @@ def write_book(folder, pages):
     for name, code in pages.items():
         # The comment makes every page's code its own: the cache keeps one record per code.
         (folder / f"{name}.md").write_text(
-            PAGE_HEADER + f"# {name}\n\n```{{code-cell}} ipython3\n# {name}\n{code}\n```\n")
+            MYST_NOTEBOOK_HEADER + f"# {name}\n\n```{{code-cell}} ipython3\n# {name}\n{code}\n```\n")
 
 
 def executed_intervals(folder):
