@@ -42,24 +42,39 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: "binder_runs" in getattr(item, "fixturenames", ()))
 
 
+def build_command(source, *extra):
+    return [str(BIN / "jupyter-book"), "build", str(source), *course.BUILD_FLAGS, *extra]
+
+
+BUILD_ENVIRONMENT = {**os.environ, "PYTHONHASHSEED": "0"}
+
+
 def build_book(source, *extra):
     """Run a strict ``jupyter-book build`` of ``source``; return the finished process."""
-    return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(source), *course.BUILD_FLAGS, *extra],
-        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
-    )
+    return subprocess.run(build_command(source, *extra), capture_output=True, text=True,
+                          env=BUILD_ENVIRONMENT)
 
 
-@pytest.fixture(scope="session")
-def html_dir(binder_process):
-    """The book built as the README says (cached execution: only pages whose code or
-    helpers changed rerun).
+class BackgroundBuild:
+    """A strict build running in the background, its output in files (a pipe nobody
+    reads would fill up and stop it); ``result()`` waits for it."""
 
-    The Binder run (`binder_process`) is started first and runs alongside: a page's
-    execution keeps about one core busy, so the build and nbmake share the two cores."""
-    result = build_book(REPO_ROOT)
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    return BUILD / "html"
+    def __init__(self, logs, source, *extra):
+        self.source = source
+        self.stdout, self.stderr = logs.with_suffix(".out"), logs.with_suffix(".err")
+        with open(self.stdout, "w") as stdout, open(self.stderr, "w") as stderr:
+            self.process = subprocess.Popen(build_command(source, *extra), stdout=stdout,
+                                            stderr=stderr, text=True, env=BUILD_ENVIRONMENT)
+
+    def result(self):
+        returncode = self.process.wait()
+        return subprocess.CompletedProcess(self.process.args, returncode,
+                                           self.stdout.read_text(), self.stderr.read_text())
+
+    def stop(self):
+        if self.process.poll() is None:  # a partial test run that never needed it
+            self.process.kill()
+            self.process.wait()
 
 
 def git(folder, *arguments):
@@ -84,13 +99,42 @@ FORK_ORIGIN = "git@github.com:someone/cnn-course.git"
 
 
 @pytest.fixture(scope="session")
-def fork_build(html_dir, tmp_path_factory):
+def builds_from_cache():
+    """The builds that reuse the HTML build's execution cache, by name: "pdf" (the PDF
+    book) and "fork" (a copy whose origin is a fork on GitHub). `html_dir` starts them as
+    soon as that cache is complete, so that they run alongside the tests of the HTML."""
+    builds = {}
+    yield builds
+    for build in builds.values():
+        build.stop()
+
+
+@pytest.fixture(scope="session")
+def html_dir(binder_process, builds_from_cache, tmp_path_factory):
+    """The book built as the README says (cached execution: only pages whose code or
+    helpers changed rerun).
+
+    The Binder run (`binder_process`) is started first and runs alongside: a page's
+    execution keeps about one core busy, so the build and nbmake share the two cores.
+    Once the book is built, the builds that reuse its execution cache start
+    (`builds_from_cache`)."""
+    result = build_book(REPO_ROOT)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    logs = tmp_path_factory.mktemp("build-logs")
+    builds_from_cache["pdf"] = BackgroundBuild(logs / "pdf", REPO_ROOT, "--builder", "pdflatex")
+    fork = course_copy(tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
+    shutil.copytree(BUILD / ".jupyter_cache", fork / "_build" / ".jupyter_cache")
+    builds_from_cache["fork"] = BackgroundBuild(logs / "fork", fork)
+    return BUILD / "html"
+
+
+@pytest.fixture(scope="session")
+def fork_build(html_dir, builds_from_cache):
     """The book built in a copy whose origin is a fork on GitHub (so it has launch
     buttons whatever this clone's origin), with the execution cache of the main build:
     nothing re-executes. Returns (the copy's folder, the finished build process)."""
-    folder = course_copy(tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
-    shutil.copytree(BUILD / ".jupyter_cache", folder / "_build" / ".jupyter_cache")
-    return folder, build_book(folder)
+    build = builds_from_cache["fork"]
+    return build.source, build.result()
 
 
 def html_page(html_dir, page):

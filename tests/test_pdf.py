@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from conftest import EXECUTABLE_PAGES, REPO_ROOT, build_book
+from conftest import EXECUTABLE_PAGES, REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
 import course_latex  # noqa: E402
@@ -43,9 +43,9 @@ def poppler(*command):
 
 
 @pytest.fixture(scope="module")
-def pdf(html_dir):
+def pdf(html_dir, builds_from_cache):
     """The PDF book, built with the HTML build's execution cache: nothing re-executes."""
-    result = build_book(REPO_ROOT, "--builder", "pdflatex")
+    result = builds_from_cache["pdf"].result()
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     path = REPO_ROOT / "_build" / "latex" / "cnn-course.pdf"
     assert path.is_file()
