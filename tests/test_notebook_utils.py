@@ -226,6 +226,13 @@ def test_load_mnist1d_is_local_seeded_and_shaped_for_keras():
     assert np.all(np.bincount(y_train) > 300)  # every class well represented
     (again, _), _ = nu.load_mnist1d()
     assert np.array_equal(x_train, again)
+    # Exactly the package's own data set (its slower generator, which calls scipy).
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    reference = make_dataset(get_dataset_args())
+    for ours, theirs in [(x_train[..., 0], "x"), (y_train, "y"), (x_test[..., 0], "x_test"),
+                         (y_test, "y_test")]:
+        assert np.array_equal(ours, reference[theirs]), theirs
 
 
 def test_counted_puts_the_noun_in_the_right_number():
