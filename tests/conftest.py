@@ -36,10 +36,12 @@ MYST_NOTEBOOK_HEADER = (
     "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """The tests that need the Binder runs go last, in their order: the others run while
-    nbmake is still executing the pages on the other core."""
+    nbmake is still executing the pages on the other core. Notes which fixtures the
+    session's tests use (`html_dir` starts only the builds that some test needs)."""
     items.sort(key=lambda item: "binder_runs" in getattr(item, "fixturenames", ()))
+    config.course_fixtures_used = {name for item in items for name in getattr(item, "fixturenames", ())}
 
 
 def build_command(source, *extra):
@@ -98,19 +100,44 @@ def course_copy(folder, origin=None, url=course.PLACEHOLDER_REPOSITORY):
 FORK_ORIGIN = "git@github.com:someone/cnn-course.git"
 
 
+class BuildsFromCache:
+    """The builds that reuse the HTML build's execution cache, named after the fixtures
+    that need them: "pdf" (the PDF book) and "fork_build" (a copy whose origin is a fork
+    on GitHub). `html_dir` starts those that
+    the session's tests use as soon as that cache is complete, so that they run
+    alongside the tests of the HTML; ``result(name)`` waits for one (starting it if
+    needed)."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp_path_factory = tmp_path_factory
+        self.running = {}
+
+    def start(self, name):
+        if name in self.running:
+            return
+        logs = self.tmp_path_factory.mktemp("build-logs") / name
+        if name == "pdf":
+            self.running[name] = BackgroundBuild(logs, REPO_ROOT, "--builder", "pdflatex")
+        else:
+            fork = course_copy(self.tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
+            shutil.copytree(BUILD / ".jupyter_cache", fork / "_build" / ".jupyter_cache")
+            self.running[name] = BackgroundBuild(logs, fork)
+
+    def result(self, name):
+        self.start(name)
+        return self.running[name].result()
+
+
 @pytest.fixture(scope="session")
-def builds_from_cache():
-    """The builds that reuse the HTML build's execution cache, by name: "pdf" (the PDF
-    book) and "fork" (a copy whose origin is a fork on GitHub). `html_dir` starts them as
-    soon as that cache is complete, so that they run alongside the tests of the HTML."""
-    builds = {}
+def builds_from_cache(tmp_path_factory):
+    builds = BuildsFromCache(tmp_path_factory)
     yield builds
-    for build in builds.values():
+    for build in builds.running.values():
         build.stop()
 
 
 @pytest.fixture(scope="session")
-def html_dir(binder_process, builds_from_cache, tmp_path_factory):
+def html_dir(request, binder_process, builds_from_cache):
     """The book built as the README says (cached execution: only pages whose code or
     helpers changed rerun).
 
@@ -120,11 +147,9 @@ def html_dir(binder_process, builds_from_cache, tmp_path_factory):
     (`builds_from_cache`)."""
     result = build_book(REPO_ROOT)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    logs = tmp_path_factory.mktemp("build-logs")
-    builds_from_cache["pdf"] = BackgroundBuild(logs / "pdf", REPO_ROOT, "--builder", "pdflatex")
-    fork = course_copy(tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
-    shutil.copytree(BUILD / ".jupyter_cache", fork / "_build" / ".jupyter_cache")
-    builds_from_cache["fork"] = BackgroundBuild(logs / "fork", fork)
+    for name in ["pdf", "fork_build"]:
+        if name in request.config.course_fixtures_used:
+            builds_from_cache.start(name)
     return BUILD / "html"
 
 
@@ -133,8 +158,8 @@ def fork_build(html_dir, builds_from_cache):
     """The book built in a copy whose origin is a fork on GitHub (so it has launch
     buttons whatever this clone's origin), with the execution cache of the main build:
     nothing re-executes. Returns (the copy's folder, the finished build process)."""
-    build = builds_from_cache["fork"]
-    return build.source, build.result()
+    result = builds_from_cache.result("fork_build")
+    return builds_from_cache.running["fork_build"].source, result
 
 
 def html_page(html_dir, page):

@@ -45,7 +45,7 @@ def poppler(*command):
 @pytest.fixture(scope="module")
 def pdf(html_dir, builds_from_cache):
     """The PDF book, built with the HTML build's execution cache: nothing re-executes."""
-    result = builds_from_cache["pdf"].result()
+    result = builds_from_cache.result("pdf")
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     path = REPO_ROOT / "_build" / "latex" / "cnn-course.pdf"
     assert path.is_file()
