@@ -61,7 +61,7 @@ def test_the_helpers_a_page_uses_are_found(course):
 
 def test_editing_a_helper_changes_only_the_pages_that_use_it(course):
     assert changed_after(course, lambda root: edit(
-        root / "notebook_utils.py", "data = make_dataset(", "data = make_dataset(  # edited\n        ")) == ["mnist"]
+        root / "notebook_utils.py", "args = get_dataset_args()", "args = get_dataset_args()  # edited")) == ["mnist"]
 
 
 def test_a_helper_used_by_a_helper_counts(course):
