@@ -103,25 +103,26 @@ FORK_ORIGIN = "git@github.com:someone/cnn-course.git"
 class BuildsFromCache:
     """The builds that reuse the HTML build's execution cache, named after the fixtures
     that need them: "pdf" (the PDF book) and "fork_build" (a copy whose origin is a fork
-    on GitHub). `html_dir` starts those that
-    the session's tests use as soon as that cache is complete, so that they run
-    alongside the tests of the HTML; ``result(name)`` waits for one (starting it if
-    needed)."""
+    on GitHub). `html_dir` starts those that the session's tests use as soon as that
+    cache is complete, so that they run alongside the tests of the HTML; ``result(name)``
+    waits for one (starting it if needed)."""
 
     def __init__(self, tmp_path_factory):
         self.tmp_path_factory = tmp_path_factory
         self.running = {}
+        self.starters = {"pdf": self._start_pdf, "fork_build": self._start_fork}
+
+    def _start_pdf(self, logs):
+        return BackgroundBuild(logs, REPO_ROOT, "--builder", "pdflatex")
+
+    def _start_fork(self, logs):
+        fork = course_copy(self.tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
+        shutil.copytree(BUILD / ".jupyter_cache", fork / "_build" / ".jupyter_cache")
+        return BackgroundBuild(logs, fork)
 
     def start(self, name):
-        if name in self.running:
-            return
-        logs = self.tmp_path_factory.mktemp("build-logs") / name
-        if name == "pdf":
-            self.running[name] = BackgroundBuild(logs, REPO_ROOT, "--builder", "pdflatex")
-        else:
-            fork = course_copy(self.tmp_path_factory.mktemp("fork") / "course", FORK_ORIGIN)
-            shutil.copytree(BUILD / ".jupyter_cache", fork / "_build" / ".jupyter_cache")
-            self.running[name] = BackgroundBuild(logs, fork)
+        if name not in self.running:
+            self.running[name] = self.starters[name](self.tmp_path_factory.mktemp("build-logs") / name)
 
     def result(self, name):
         self.start(name)
@@ -147,7 +148,7 @@ def html_dir(request, binder_process, builds_from_cache):
     (`builds_from_cache`)."""
     result = build_book(REPO_ROOT)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    for name in ["pdf", "fork_build"]:
+    for name in builds_from_cache.starters:
         if name in request.config.course_fixtures_used:
             builds_from_cache.start(name)
     return BUILD / "html"

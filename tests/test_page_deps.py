@@ -11,7 +11,6 @@ sys.path.insert(0, str(REPO_ROOT / "sphinx_ext"))
 import page_deps  # noqa: E402
 
 
-
 def page(folder, name, code):
     path = folder / "book" / f"{name}.md"
     path.parent.mkdir(exist_ok=True)
