@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 BINDER_ENV := _build/binder-env
+COLAB_ENV := _build/colab-env
 # One source for the strict build's flags and the list of pages: scripts/course.py.
 BUILD_FLAGS = $(shell $(PYTHON) scripts/course.py build-flags)
 
-.PHONY: book html pdf test test-environments bench figures notebooks system-packages clean help
+.PHONY: book html pdf test test-environments bench robustness figures notebooks system-packages clean help
 
 help:
 	@echo "make book       build the HTML and the PDF book (installs what it needs)"
@@ -14,6 +15,8 @@ help:
 	@echo "make pdf        build only the PDF book, _build/latex/cnn-course.pdf"
 	@echo "make test       run every test: helpers, widgets, pages, the built HTML and PDF"
 	@echo "make bench      time builds and pages, weigh the pages (the course's budgets)"
+	@echo "make robustness run the pages for seeds 0-4, another numerical path and Colab's versions"
+	@echo "                (PAGES=\"book/a.md book/b.md\" for some pages only)"
 	@echo "make figures    regenerate img/ and data/cat.jpg from figures.py"
 	@echo "make notebooks  write the Colab cell and the .ipynb twin of every page"
 	@echo "make clean      remove _build"
@@ -75,6 +78,20 @@ test-environments: $(BIN)/.installed system-packages $(BINDER_ENV)/.installed no
 
 bench: $(BIN)/.installed system-packages node_modules/.installed
 	$(BIN)/python scripts/bench.py
+
+# Colab's package versions (scripts/colab-requirements.txt), for the robustness run.
+$(COLAB_ENV)/.installed: scripts/colab-requirements.txt
+	rm -rf $(COLAB_ENV)
+	$(PYTHON) -m venv $(COLAB_ENV)
+	$(COLAB_ENV)/bin/pip install --quiet --upgrade pip
+	$(COLAB_ENV)/bin/pip install --quiet -r scripts/colab-requirements.txt
+	touch $@
+
+# Every page for seeds 0-4, along a second numerical path and on Colab's versions: the
+# table of each page's glued numbers by run, and every claim that did not hold. Not part
+# of `make test`: run it before resolving an issue that touches a page that trains.
+robustness: $(BIN)/.installed $(COLAB_ENV)/.installed
+	$(BIN)/python scripts/robustness.py $(if $(PAGES),--pages $(PAGES))
 
 figures: $(BIN)/.installed
 	$(BIN)/python -m figures

@@ -54,6 +54,12 @@ def is_executable(page):
     return "\nkernelspec:" in Path(page).read_text()
 
 
+def is_training_page(page):
+    """A page that trains a network (calls Keras's ``fit``): its budget is 60 s, not 30,
+    and its claims about results are the ones a seed or a CPU can move."""
+    return ".fit(" in Path(page).read_text()
+
+
 def executable_pages(root=ROOT):
     return [page for page in toc_pages(root) if is_executable(page)]
 

@@ -7,6 +7,9 @@ Before Sphinx reads the sources, this extension computes a fingerprint of all th
 every page; a page whose fingerprint differs from the one of its last execution loses
 its cache record and is read again, so it re-executes. The other pages keep theirs.
 
+The fingerprint also covers the environment variables that change outputs (COURSE_SEED,
+COURSE_CHECKS), so that a build with another seed re-executes its pages.
+
 A helper's fingerprint covers its own source, the module-level names it uses (other
 helpers, constants), recursively, and the repository files named by a string in them.
 """
@@ -14,6 +17,7 @@ helpers, constants), recursively, and the repository files named by a string in 
 import ast
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,8 +29,11 @@ import course  # noqa: E402
 logger = logging.getLogger(__name__)
 
 HELPERS_MODULE = "notebook_utils"
-# Every page's outputs depend on the pinned packages.
+# Every page's outputs depend on the pinned packages, and on the environment variables
+# that move a page to another random draw (COURSE_SEED) or decide what a claim that does
+# not hold does (COURSE_CHECKS: fail the build, or show a note).
 SHARED_FILES = ["requirements.txt"]
+OUTPUT_VARIABLES = ["COURSE_SEED", "COURSE_CHECKS"]
 # Where a file named in a helper (e.g. "cat.jpg", "player.js") is looked for.
 FILE_FOLDERS = ["", "data", "widgets", "img"]
 RECORD_NAME = "course-page-deps.json"
@@ -129,6 +136,7 @@ def page_fingerprint(page, root, helpers=None):
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     used = sorted(helpers_used(cells, helpers))
     shared = [_digest(name, (root / name).read_bytes()) for name in SHARED_FILES if (root / name).is_file()]
+    shared += [f"{name}={os.environ[name]}" for name in OUTPUT_VARIABLES if os.environ.get(name)]
     return _digest(*(f"{name}={helpers[name]}" for name in used), *shared), used
 
 

@@ -27,6 +27,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 WORKERS_VARIABLE = "COURSE_EXECUTION_WORKERS"
+CHECKS_VARIABLE = "COURSE_CHECKS"
 TIMES_RECORD = "course-execution-times.json"  # {docname: seconds of its last execution}
 
 
@@ -133,6 +134,10 @@ def execute_pages_in_parallel(app, env, docnames):
 
 
 def setup(app):
+    # In the book build, a page's claim about its own results that does not hold fails
+    # the build (notebook_utils.check); a reader's own session shows a note instead. The
+    # kernels, MyST-NB's and this extension's, inherit this process's environment.
+    os.environ.setdefault(CHECKS_VARIABLE, "strict")
     # After page_deps (env-get-outdated), before MyST-NB reads and would execute.
     app.connect("env-before-read-docs", execute_pages_in_parallel)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

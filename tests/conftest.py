@@ -220,6 +220,8 @@ def binder_process(tmp_path_factory):
         copies.append(folder / notebook_path.name)
     env = {**os.environ, "PATH": f"{BINDER_ENV / 'bin'}:{os.environ['PATH']}",
            "PYTHONPATH": str(root / "fake-modules"),
+           # As in the build, a page's claim that does not hold fails the run.
+           "COURSE_CHECKS": "strict",
            colab_cell.BASE_URL_VARIABLE: mirror.as_uri() + "/"}
     log = root / "nbmake.log"
     with open(log, "w") as output:
