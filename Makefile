@@ -23,7 +23,7 @@ help:
 
 # The virtual environment is made exactly as Binder makes its own (binder/), and
 # rebuilt when the pinned requirements change.
-$(BIN)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild
+$(BIN)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild binder/ipython_kernel_config.py
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r binder/requirements.txt
@@ -32,7 +32,7 @@ $(BIN)/.installed: requirements.txt pyproject.toml binder/requirements.txt binde
 
 # A fresh environment made from binder/ alone, as mybinder.org makes it: the tests run
 # every page there once (nbmake), which is also their Colab simulation.
-$(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild
+$(BINDER_ENV)/.installed: requirements.txt pyproject.toml binder/requirements.txt binder/postBuild binder/ipython_kernel_config.py
 	rm -rf $(BINDER_ENV)
 	$(PYTHON) -m venv $(BINDER_ENV)
 	$(BINDER_ENV)/bin/pip install --quiet --upgrade pip

@@ -235,6 +235,98 @@ def test_load_mnist1d_is_local_seeded_and_shaped_for_keras():
         assert np.array_equal(ours, reference[theirs]), theirs
 
 
+def test_load_mnist1d_draws_another_data_set_for_another_seed():
+    (x_default, y_default), _ = nu.load_mnist1d()
+    (x_42, _), _ = nu.load_mnist1d(seed=42)  # the published seed is the default
+    (x_other, y_other), _ = nu.load_mnist1d(seed=1042)
+    assert np.array_equal(x_default, x_42)
+    assert x_other.shape == x_default.shape and not np.allclose(x_other, x_default)
+    assert np.all(np.bincount(y_other) > 300)
+    for seed in [-1, 1.5, True, "1"]:
+        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+            nu.load_mnist1d(seed=seed)
+
+
+@pytest.mark.parametrize("value, seed", [(None, 0), ("", 0), ("0", 0), ("3", 3000), (" 12 ", 12000)])
+def test_run_seed_shifts_every_seed_by_the_course_seed(monkeypatch, value, seed):
+    if value is None:
+        monkeypatch.delenv("COURSE_SEED", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_SEED", value)
+    assert nu.run_seed() == seed
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "one"])
+def test_run_seed_rejects_a_bad_course_seed(monkeypatch, value):
+    monkeypatch.setenv("COURSE_SEED", value)
+    with pytest.raises(ValueError, match="COURSE_SEED must be a non-negative whole number"):
+        nu.run_seed()
+
+
+SETUP_PROBE = """
+import numpy as np, notebook_utils
+seed = notebook_utils.setup()
+print(seed, np.random.rand())
+"""
+
+
+@pytest.mark.parametrize("course_seed, seed", [(None, 0), ("2", 2000)])
+def test_setup_seeds_the_run_and_keeps_tensorflows_start_off_stderr(course_seed, seed):
+    """``SEED = setup()``: the run's seed, NumPy seeded with it; TensorFlow's loading
+    lines (absl, oneDNN's notice, here turned on) never reach stderr."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("COURSE_SEED", "TF_CPP_MIN_LOG_LEVEL")}
+    env.update(PYTHONPATH=str(Path(nu.__file__).parent), TF_ENABLE_ONEDNN_OPTS="1")
+    if course_seed is not None:
+        env["COURSE_SEED"] = course_seed
+    result = subprocess.run([sys.executable, "-c", SETUP_PROBE], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == ""
+    printed_seed, first_draw = result.stdout.split()
+    assert int(printed_seed) == seed
+    assert float(first_draw) == np.random.RandomState(seed).rand()
+
+
+def test_a_claim_that_holds_says_nothing(monkeypatch, capsys):
+    for mode in ["strict", "note", ""]:
+        monkeypatch.setenv("COURSE_CHECKS", mode)
+        assert nu.check("the CNN beats the MLP", np.float64(0.9) > 0.5, "> 0.5", "0.9") is True
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_claim_that_fails_fails_the_build_with_what_it_expected(monkeypatch):
+    monkeypatch.setenv("COURSE_CHECKS", "strict")
+    with pytest.raises(nu.ClaimNotMet) as raised:
+        nu.check("the CNN beats the MLP", np.bool_(False), "a gap above 0.05", "a gap of 0.01")
+    assert str(raised.value) == "the CNN beats the MLP: expected a gap above 0.05, observed a gap of 0.01"
+    assert isinstance(raised.value, AssertionError)
+
+
+@pytest.mark.parametrize("mode", ["note", ""])
+def test_a_claim_that_fails_in_a_readers_session_is_a_note_and_the_page_goes_on(monkeypatch, mode):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *args, **kwargs: shown.append((args, kwargs)))
+    if mode:
+        monkeypatch.setenv("COURSE_CHECKS", mode)
+    else:
+        monkeypatch.delenv("COURSE_CHECKS", raising=False)
+    assert nu.check("fine-tuning <wins>", False, "a gap above 0.05", "a gap of 0.01") is False
+    [(bundle,), options] = shown[0]
+    assert bundle["text/plain"] == ("On this run, a result differs from the text. fine-tuning <wins>: "
+                                    "expected a gap above 0.05, observed a gap of 0.01.")
+    assert "fine-tuning &lt;wins&gt;" in bundle["text/html"] and 'role="note"' in bundle["text/html"]
+    assert options["metadata"]["course_check"]["claim"] == "fine-tuning <wins>"
+
+
+@pytest.mark.parametrize("claim", ["", None, 3])
+def test_a_check_must_name_its_claim(claim):
+    with pytest.raises(ValueError, match="claim must say what the text claims"):
+        nu.check(claim, True, "x", "y")
+
+
 def test_counted_puts_the_noun_in_the_right_number():
     assert nu.counted(1, "mistake") == "1 mistake"
     assert nu.counted(0, "mistake") == "0 mistakes"

@@ -80,3 +80,13 @@ def test_a_data_file_or_a_pinned_package_counts(course):
 def test_editing_an_unused_helper_changes_no_page(course):
     assert changed_after(course, lambda root: edit(
         root / "notebook_utils.py", "def cosine_decay(", "def cosine_decay(  # edited\n        ")) == []
+
+
+def test_another_seed_or_check_mode_re_executes_every_page(course, monkeypatch):
+    """COURSE_SEED moves every page to another random draw; COURSE_CHECKS decides what a
+    claim that does not hold does: a build with either changed must not reuse outputs."""
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    monkeypatch.delenv("COURSE_CHECKS", raising=False)
+    assert changed_after(course, lambda root: monkeypatch.setenv("COURSE_SEED", "1")) == ["cat", "mnist", "walk"]
+    assert changed_after(course, lambda root: monkeypatch.setenv("COURSE_CHECKS", "note")) == ["cat", "mnist", "walk"]
+    assert changed_after(course, lambda root: monkeypatch.setenv("PATH_UNRELATED", "1")) == []
