@@ -39,7 +39,7 @@ MYST_NOTEBOOK_HEADER = (
 def pytest_collection_modifyitems(config, items):
     """The tests that need the Binder runs go last, in their order: the others run while
     nbmake is still executing the pages on the other core. Notes which fixtures the
-    session's tests use (`html_dir` starts only the builds that some test needs)."""
+    session's tests use (`html_build` starts only the builds that some test needs)."""
     items.sort(key=lambda item: "binder_runs" in getattr(item, "fixturenames", ()))
     config.course_fixtures_used = {name for item in items for name in getattr(item, "fixturenames", ())}
 
@@ -103,7 +103,7 @@ FORK_ORIGIN = "git@github.com:someone/cnn-course.git"
 class BuildsFromCache:
     """The builds that reuse the HTML build's execution cache, named after the fixtures
     that need them: "pdf" (the PDF book) and "fork_build" (a copy whose origin is a fork
-    on GitHub). `html_dir` starts those that the session's tests use as soon as that
+    on GitHub). `html_build` starts those that the session's tests use as soon as that
     cache is complete, so that they run alongside the tests of the HTML; ``result(name)``
     waits for one (starting it if needed)."""
 
@@ -138,9 +138,9 @@ def builds_from_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def html_dir(request, binder_process, builds_from_cache):
+def html_build(request, binder_process, builds_from_cache):
     """The book built as the README says (cached execution: only pages whose code or
-    helpers changed rerun).
+    helpers changed rerun); returns the finished build process.
 
     The Binder run (`binder_process`) is started first and runs alongside: a page's
     execution keeps about one core busy, so the build and nbmake share the two cores.
@@ -151,6 +151,12 @@ def html_dir(request, binder_process, builds_from_cache):
     for name in builds_from_cache.starters:
         if name in request.config.course_fixtures_used:
             builds_from_cache.start(name)
+    return result
+
+
+@pytest.fixture(scope="session")
+def html_dir(html_build):
+    """The built HTML book's folder (see `html_build`)."""
     return BUILD / "html"
 
 

@@ -27,6 +27,12 @@ def test_requirements_pin_exact_versions():
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][\w.+]*", requirement), line
 
 
+def test_the_build_log_is_quiet(html_build):
+    """A newcomer's build shows nothing on stderr: no kernel's start-up warning, no
+    TensorFlow log line (a warning about their own change would fail the strict build)."""
+    assert html_build.stderr.strip() == "", f"the build wrote to stderr:\n{html_build.stderr[-3000:]}"
+
+
 def test_no_page_loads_an_unpinned_external_script(html_dir):
     for page in html_dir.rglob("*.html"):
         soup = BeautifulSoup(page.read_text(), "html.parser")
