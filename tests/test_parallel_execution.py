@@ -66,14 +66,17 @@ def test_pages_run_at_once_and_a_failing_page_stops_the_build(tmp_path, monkeypa
     (start_1, end_1), (start_2, end_2) = intervals.values()
     assert start_1 < end_2 and start_2 < end_1, f"no overlap: {intervals}"
 
-    # Once the page is repaired, only it executes (MyST-NB alone: one page to run).
+    # Once the page is repaired, only it executes (MyST-NB alone: one page to run). Its
+    # kernel, like every kernel of the build, holds the pages' claims strictly.
     (tmp_path / "third.md").write_text((tmp_path / "third.md").read_text().replace(
-        "raise ValueError('broken on purpose')", "print('repaired')"))
+        "raise ValueError('broken on purpose')",
+        "import os\nprint('repaired, claims', os.environ.get('COURSE_CHECKS'))"))
     repaired = build_book(tmp_path)
     assert repaired.returncode == 0, repaired.stdout[-3000:] + repaired.stderr[-3000:]
     assert re.findall(r"(\S+\.md): Executed notebook in", repaired.stdout) == [str(tmp_path / "third.md")]
     assert "at a time" not in repaired.stdout
     assert "ran from" in (tmp_path / "_build" / "html" / "first.html").read_text()
+    assert "repaired, claims strict" in (tmp_path / "_build" / "html" / "third.html").read_text()
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1"])

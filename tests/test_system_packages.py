@@ -22,7 +22,7 @@ def tool(folder, name, body):
 
 
 def run_on_machine(tmp_path, commands=EVERY_COMMAND, tex_files=EVERY_TEX_FILE,
-                   chromium=True, root=True, nodejs_package="", apt_conflict=False):
+                   chromium=True, root=True, nodejs_package="", apt_conflict=False, apt=True):
     """Runs the script on a faked machine; returns (exit code, output, apt-get calls)."""
     bin_dir, record = tmp_path / "bin", tmp_path / "apt-get.calls"
     bin_dir.mkdir()
@@ -35,8 +35,9 @@ def run_on_machine(tmp_path, commands=EVERY_COMMAND, tex_files=EVERY_TEX_FILE,
     tool(bin_dir, "id", f'echo {0 if root else 1000}')
     tool(bin_dir, "dpkg-query", f'printf "%s" "{nodejs_package}"; [ -n "{nodejs_package}" ]')
     conflict = 'echo "nodejs : Conflicts: npm"; exit 100' if apt_conflict else "exit 0"
-    tool(bin_dir, "apt-get",
-         f'echo "$*" >> {record}\ncase " $* " in *" --simulate "*) {conflict};; esac; exit 0')
+    if apt:
+        tool(bin_dir, "apt-get",
+             f'echo "$*" >> {record}\ncase " $* " in *" --simulate "*) {conflict};; esac; exit 0')
     fonts = tmp_path / "fonts"
     for font in FONTS:
         (fonts / font).parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +122,13 @@ def test_without_root_it_prints_the_exact_command(tmp_path):
     code, output, calls = run_on_machine(tmp_path, commands=commands, root=False)
     assert code == 1 and calls == []
     assert "sudo apt-get install -y --no-install-recommends poppler-utils\n" in output
+
+
+def test_without_apt_get_it_names_the_missing_tools(tmp_path):
+    commands = [c for c in EVERY_COMMAND if c != "latexmk"]
+    code, output, calls = run_on_machine(tmp_path, commands=commands, apt=False)
+    assert code == 1 and calls == []
+    assert "No apt-get here" in output and "latexmk" in output
 
 
 def test_a_conflict_is_explained_and_nothing_is_installed(tmp_path):
