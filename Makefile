@@ -7,12 +7,13 @@ COLAB_ENV := _build/colab-env
 # One source for the strict build's flags and the list of pages: scripts/course.py.
 BUILD_FLAGS = $(shell $(PYTHON) scripts/course.py build-flags)
 
-.PHONY: book html pdf test test-environments bench robustness figures notebooks system-packages clean help
+.PHONY: book html pdf lab test test-environments bench robustness figures notebooks system-packages clean help
 
 help:
 	@echo "make book       build the HTML and the PDF book (installs what it needs)"
 	@echo "make html       build only the HTML book, in _build/html"
 	@echo "make pdf        build only the PDF book, _build/latex/cnn-course.pdf"
+	@echo "make lab        run the pages in JupyterLab (Python packages only: no TeX, no browser)"
 	@echo "make test       run every test: helpers, widgets, pages, the built HTML and PDF"
 	@echo "make bench      time builds and pages, weigh the pages (the course's budgets)"
 	@echo "make robustness run the pages for seeds 0-4, another numerical path and Colab's versions"
@@ -65,6 +66,17 @@ pdf: $(BIN)/.installed system-packages
 	$(BIN)/jupyter-book build . --builder pdflatex $(BUILD_FLAGS)
 	mkdir -p _build/html
 	cp _build/latex/cnn-course.pdf _build/html/cnn-course.pdf
+
+# The light path, for students who only run the pages: the course's Python packages and
+# JupyterLab, whose own dependencies the course's pins constrain; no TeX, no Chromium,
+# no npm. Markdown pages open as notebooks (binder/postBuild sets that up).
+JUPYTERLAB := jupyterlab==4.6.6
+$(BIN)/.lab-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet $(JUPYTERLAB) -c requirements.txt
+	touch $@
+
+lab: $(BIN)/.lab-installed
+	$(BIN)/jupyter lab book/
 
 # The package installs come first, side by side (each keeps about one core busy); then
 # every test runs without network, except the few that ask PyPI whether the pins exist
