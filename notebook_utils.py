@@ -5,6 +5,7 @@ by the tests, or by a student in Jupyter: ``pip install -e .`` (done by ``make``
 puts it on the path of the course's virtual environment.
 """
 
+import contextlib
 import hashlib
 import io
 import json
@@ -122,18 +123,31 @@ def _import_tensorflow_quietly():
     While its C++ core loads, before TF_CPP_MIN_LOG_LEVEL applies, TensorFlow writes a
     few lines straight to file descriptor 2 (absl's "All log messages before
     absl::InitializeLog() is called...", oneDNN's notice where it is on). In a notebook
-    they land on stderr, in red, and say nothing to a reader. Python errors still raise.
+    they land on stderr, in red, and say nothing to a reader.
     """
     import sys
 
-    if "tensorflow" in sys.modules:
-        return
+    if "tensorflow" not in sys.modules:
+        with native_stderr_closed():
+            import tensorflow  # noqa: F401
+
+
+@contextlib.contextmanager
+def native_stderr_closed():
+    """A context in which file descriptor 2 (the process's stderr) goes nowhere.
+
+    For TensorFlow's C++ code that logs notes there whatever TF_CPP_MIN_LOG_LEVEL says
+    (its loading; on some versions its graph optimiser). Python's own ``sys.stderr`` in
+    a notebook is not file descriptor 2, and Python errors still raise.
+    """
+    import sys
+
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        import tensorflow  # noqa: F401
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -288,6 +288,18 @@ def test_setup_seeds_the_run_and_keeps_tensorflows_start_off_stderr(course_seed,
     assert float(first_draw) == np.random.RandomState(seed).rand()
 
 
+def test_native_stderr_closed_silences_file_descriptor_2_inside_only(capfd):
+    with nu.native_stderr_closed():
+        os.write(2, b"a C++ note\n")
+    os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
+    with pytest.raises(ValueError, match="still raises"):
+        with nu.native_stderr_closed():
+            raise ValueError("still raises")
+    os.write(2, b"restored\n")
+    assert capfd.readouterr().err == "restored\n"
+
+
 def test_a_claim_that_holds_says_nothing(monkeypatch, capsys):
     for mode in ["strict", "note", ""]:
         monkeypatch.setenv("COURSE_CHECKS", mode)
