@@ -1,13 +1,16 @@
 """What the Makefile's commands would run (`make -n`, nothing executed)."""
 
+import os
 import subprocess
 
 from conftest import REPO_ROOT
 
 
 def planned(*targets):
-    return subprocess.run(["make", "-n", "-B", *targets], cwd=REPO_ROOT, capture_output=True,
-                          text=True, check=True).stdout
+    # As a user would type it, also when the tests themselves run under `make test`.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", *targets], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=True, env=env).stdout
 
 
 def test_the_light_path_installs_no_system_package():
