@@ -77,8 +77,9 @@ def test_every_citation_links_to_its_entry_with_its_label(html_dir, bibliography
         for link in links:
             entry_id = link["href"].split("#")[1]
             assert link.get_text(strip=True) == label_of[entry_id]
-            # The label in square brackets, as in the list; no author-year form.
-            assert re.search(r"\[" + re.escape(label_of[entry_id]) + r"\]",
-                             link.parent.get_text("", strip=True))
+            # The label in square brackets (with the others of the same citation), as
+            # in the list; no author-year form.
+            assert re.search(r"\[(?:[^\]]*,)?" + re.escape(label_of[entry_id]) + r"(?:,[^\]]*)?\]",
+                             link.parent.get_text("", strip=True)), link.parent.get_text("", strip=True)
             cited_ids.add(entry_id)
     assert cited_ids == set(label_of)  # every work listed is cited somewhere
