@@ -299,6 +299,18 @@ def load_mnist1d(seed=None):
     the package builds a scipy ``interp1d`` object for each of its 20,000, which then
     calls ``numpy.interp``; calling it directly takes a second instead of three.
     """
+    from mnist1d.data import get_dataset_args
+
+    x, y, _ = mnist1d_with_patterns(seed)
+    split = int(len(y) * get_dataset_args().train_split)
+    return (x[:split], y[:split]), (x[split:], y[split:])
+
+
+def mnist1d_with_patterns(seed=None):
+    """All 5,000 signals of ``load_mnist1d(seed)``, before the split, with where each
+    one's pattern lies: ``(x, y, patterns)``, ``x`` shaped (5000, 40, 1), ``patterns``
+    a boolean (5000, 40) array, true at the samples that take anything from the digit's
+    template (the rest is background noise)."""
     from mnist1d.data import get_dataset_args, get_templates
     from mnist1d.transform import corr_noise_like, iid_noise_like, pad, shear, translate
     from mnist1d.utils import set_seed
@@ -315,7 +327,7 @@ def load_mnist1d(seed=None):
         return np.interp(np.linspace(0, 1, length), np.linspace(0, 1, len(signal)), signal)
 
     set_seed(args.seed)
-    signals, labels = [], []
+    signals, labels, patterns = [], [], []
     for label, template in enumerate(templates):
         for _ in range(args.num_samples // len(templates)):
             x = pad(template + 1e-8, args.padding)
@@ -327,11 +339,11 @@ def load_mnist1d(seed=None):
             x = x + iid_noise_like(x, args.iid_noise_scale)
             signals.append(interpolate(shear(x, args.shear_scale), args.final_seq_length))
             labels.append(label)
+            patterns.append(interpolate(~background, args.final_seq_length) > 0)
     order = np.random.permutation(len(labels))
     x, y = np.stack(signals)[order], np.asarray(labels)[order]
     x = (x - x.mean()) / x.std()
-    split = int(len(y) * args.train_split)
-    return (x[:split, :, np.newaxis], y[:split]), (x[split:, :, np.newaxis], y[split:])
+    return x[..., np.newaxis], y, np.stack(patterns)[order]
 
 
 def build_lenet(input_shape=(32, 32, 1), n_classes=10):

@@ -235,6 +235,19 @@ def test_load_mnist1d_is_local_seeded_and_shaped_for_keras():
         assert np.array_equal(ours, reference[theirs]), theirs
 
 
+def test_mnist1d_patterns_are_where_the_template_went():
+    x, y, patterns = nu.mnist1d_with_patterns(seed=7)
+    (x_train, y_train), (x_test, _) = nu.load_mnist1d(seed=7)
+    assert np.array_equal(np.concatenate([x_train, x_test]), x)  # the same signals, unsplit
+    assert patterns.shape == (5000, 40) and patterns.dtype == bool
+    lengths = patterns.sum(axis=1)
+    assert 5 <= lengths.min() and lengths.max() <= 20  # a pattern and more background
+    # One piece: a pattern's samples are contiguous.
+    assert all(np.ptp(np.flatnonzero(row)) + 1 == row.sum() for row in patterns)
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        nu.mnist1d_with_patterns(seed=-3)
+
+
 def test_load_mnist1d_draws_another_data_set_for_another_seed():
     (x_default, y_default), _ = nu.load_mnist1d()
     (x_42, _), _ = nu.load_mnist1d(seed=42)  # the published seed is the default
