@@ -169,7 +169,7 @@ def invalidate_stale_pages(app, env, added, changed, removed):
     record.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
     outdated = [d for d in stale if d in stored]
     if outdated:
-        logger.info(f"re-executing {', '.join(outdated)}: a helper, file or package they use changed")
+        logger.info(f"re-executing {', '.join(outdated)}: a helper, file or package they use, or COURSE_SEED or COURSE_CHECKS, changed")
     return [d for d in stale if d not in added and d not in changed]
 
 
