@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 EVERY_COMMAND = ["xelatex", "kpsewhich", "latexmk", "pdf2svg", "pdftotext", "ip", "node", "npm"]
 EVERY_TEX_FILE = ["fontspec.sty", "tikz.sty", "standalone.cls", "phvr8t.tfm", "lmodern.sty"]
+# dpkg's word on the nodejs package where Node.js came from elsewhere: none (nvm, a
+# tarball) or NodeSource's.
+NODEJS_NOT_FROM_DEBIAN = ["", "install ok installed 20.20.2-1nodesource1"]
 FONTS = ["opentype/freefont/FreeSerif.otf", "truetype/dejavu/DejaVuSans.ttf"]
 
 
@@ -82,7 +85,7 @@ def test_a_missing_tex_package_is_found_by_its_file(tmp_path):
     assert installed_packages(calls) == {"texlive-pictures"}
 
 
-@pytest.mark.parametrize("nodejs_package", ["", "install ok installed 20.20.2-1nodesource1"])
+@pytest.mark.parametrize("nodejs_package", NODEJS_NOT_FROM_DEBIAN)
 def test_nodejs_with_its_own_npm_is_left_alone(tmp_path, nodejs_package):
     """NodeSource's (or nvm's) Node.js brings npm: Debian's npm, which conflicts, is never asked for."""
     commands = [c for c in EVERY_COMMAND if c != "pdf2svg"]
@@ -91,7 +94,7 @@ def test_nodejs_with_its_own_npm_is_left_alone(tmp_path, nodejs_package):
     assert installed_packages(calls) == {"pdf2svg"}
 
 
-@pytest.mark.parametrize("nodejs_package", ["", "install ok installed 20.20.2-1nodesource1"])
+@pytest.mark.parametrize("nodejs_package", NODEJS_NOT_FROM_DEBIAN)
 def test_nodejs_without_npm_from_another_source_gets_advice_not_debians_npm(tmp_path, nodejs_package):
     commands = [c for c in EVERY_COMMAND if c != "npm"]
     code, output, calls = run_on_machine(tmp_path, commands=commands, nodejs_package=nodejs_package)
