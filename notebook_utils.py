@@ -1412,3 +1412,86 @@ def build_shapes_cnn(n_classes, image_size=32, dropout=0.0):
         head.insert(1, layers.Dropout(dropout, name="dropout1"))
     return keras.Sequential(name="shapes_cnn", layers=[
         keras.Input(shape=(int(image_size), int(image_size), 1)), *blocks, *head])
+
+
+def paired_difference_se(correct_a, correct_b):
+    """The difference between two accuracies measured on the same examples, and its
+    standard error: returns ``(difference, standard_error)``, two floats.
+
+    ``correct_a`` and ``correct_b`` say, example by example, whether each of two
+    classifiers got it right (booleans or 0/1; any per-example scores, such as shares
+    in [0, 1], work the same way), the same examples in the same order. The difference
+    is ``mean(correct_a) - mean(correct_b)``. Its standard error is that of the mean of
+    the per-example differences: with booleans, pairing counts only the examples on
+    which the two disagree, so it is smaller than the standard error of two
+    independent accuracies whenever the classifiers tend to be right on the same
+    examples. A difference of several standard errors is unlikely to come from the luck
+    of the draw of the examples (not from that of training, which it does not measure).
+
+    Defined for book/generalisation.md; usable by any page that compares two
+    classifiers (or any two 0/1 scores) on the same examples.
+    """
+    a, b = (np.asarray(correct, dtype=float) for correct in (correct_a, correct_b))
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"correct_a and correct_b must be 1-D of the same length, got "
+                         f"shapes {a.shape} and {b.shape}")
+    if len(a) < 2:
+        raise ValueError("at least two examples are needed for a standard error")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("correct_a and correct_b must hold finite numbers (or booleans)")
+    differences = a - b
+    return (float(differences.mean()),
+            float(differences.std(ddof=1) / np.sqrt(len(differences))))
+
+
+def logistic_regression(features, outcome, iterations=50):
+    """Fit P(outcome = 1) = 1 / (1 + exp(-(b0 + features @ b))) by maximum likelihood
+    (Newton's method) and return ``(coefficients, standard_errors)``: element 0 is the
+    intercept b0, then one coefficient per column of ``features`` (n, k); ``outcome``
+    holds n booleans (or 0/1).
+
+    A coefficient is the change in the log-odds of the outcome per unit of its feature,
+    the other features held fixed: standardise the features (mean 0, standard deviation
+    1) to compare them. The standard errors come from the inverse of the Fisher
+    information at the fit (Wald's), as in any statistics package; a coefficient
+    several standard errors from zero is an effect that the luck of the draw of the
+    examples does not explain. No penalty, so the fit is that of textbooks (not
+    scikit-learn's default, which shrinks the coefficients).
+
+    Defined for book/generalisation.md (which examples a network gets wrong).
+    """
+    x = np.asarray(features, dtype=float)
+    y = np.asarray(outcome, dtype=float)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or y.shape != (len(x),):
+        raise ValueError(f"features must be (n, k) and outcome (n,), got shapes "
+                         f"{x.shape} and {y.shape}")
+    if not np.all(np.isin(y, (0, 1))):
+        raise ValueError("outcome must hold booleans (or 0 and 1)")
+    if y.min() == y.max():
+        raise ValueError("outcome is constant: there is nothing to fit")
+    design = np.column_stack([np.ones(len(x)), x])
+
+    def probabilities(coefficients):  # the logistic function, without overflow
+        return 0.5 * (1 + np.tanh(design @ coefficients / 2))
+
+    def information(p):  # the Fisher information (minus the log-likelihood's Hessian)
+        return design.T @ (design * (p * (1 - p))[:, None])
+
+    coefficients = np.zeros(design.shape[1])
+    coefficients[0] = np.log(y.mean() / (1 - y.mean()))  # the fit without features
+    for _ in range(iterations):
+        p = probabilities(coefficients)
+        try:
+            step = np.linalg.solve(information(p), design.T @ (y - p))
+        except np.linalg.LinAlgError:
+            step = np.full_like(coefficients, np.inf)
+        if not np.all(np.isfinite(step)):
+            break
+        coefficients += step
+        if np.max(np.abs(step)) < 1e-10:
+            covariance = np.linalg.inv(information(probabilities(coefficients)))
+            return coefficients, np.sqrt(np.diag(covariance))
+    raise RuntimeError("Newton's method did not converge: the features may separate the "
+                       "outcomes perfectly, or be collinear")
