@@ -199,11 +199,12 @@ def padding_animation(path, padding="valid", input_size=5, kernel_size=3, still_
                                 len(positions) // 2)
             fig.savefig(still_path, metadata=PDF_METADATA)
         plt.close(fig)
-    # One shared palette for every frame keeps colours steady and the file small.
+    # One shared palette for every frame keeps colours steady and the file small; Pillow's
+    # optimisation (only the colours used, only what changes from frame to frame) halves it.
     palette = frames[len(frames) // 2].quantize(colors=32, dither=Image.Dither.NONE)
     frames = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=700, loop=0,
-                   optimize=False, disposal=1)
+                   optimize=True, disposal=1)
     return path
 
 

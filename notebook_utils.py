@@ -220,11 +220,17 @@ def counted(number, noun, plural=None):
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 
 
+# A figure holding an image of at least this many pixels shows a photograph.
+PHOTOGRAPH_PIXELS = 150 * 150
+
+
 def prepare_notebook_graphics():
     """Apply the course's figure style and make inline figures vector graphics.
 
     Each figure is kept as SVG, which the HTML book shows (crisp on any screen), and as
-    PDF, which the PDF book prints. Call it once at the top of each page.
+    PDF, which the PDF book prints. A figure that shows a photograph is kept as JPEG
+    instead of SVG: an SVG would embed the photograph as a PNG, several times heavier
+    (`figure_as_jpeg`). Call it once at the top of each page.
     """
     mpl.rcParams.update(COURSE_STYLE)
     try:
@@ -232,6 +238,37 @@ def prepare_notebook_graphics():
     except ImportError:  # plain Python (a script, a test): nothing to display inline
         return
     set_matplotlib_formats("svg", "pdf")
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    as_svg = formatters["image/svg+xml"].lookup_by_type(Figure)
+    formatters["image/svg+xml"].for_type(
+        Figure, lambda figure: None if shows_a_photograph(figure) else as_svg(figure))
+    formatters["image/jpeg"].for_type(
+        Figure, lambda figure: figure_as_jpeg(figure) if shows_a_photograph(figure) else None)
+
+
+def shows_a_photograph(figure):
+    """Whether one of the figure's axes shows an image of PHOTOGRAPH_PIXELS or more."""
+    return any(np.prod(np.shape(image.get_array())[:2]) >= PHOTOGRAPH_PIXELS
+               for ax in figure.axes for image in ax.get_images())
+
+
+def figure_as_jpeg(figure, quality=80, density=1.25):
+    """(JPEG bytes, {"width": w, "height": h}) for a figure shown at w x h CSS pixels, the
+    size of its SVG (96 pixels per inch), drawn with ``density`` pixels per CSS pixel,
+    sharper on dense screens."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="jpeg", dpi=96 * density, bbox_inches="tight",
+                   pil_kwargs={"quality": quality, "optimize": True})
+    from PIL import Image
+
+    width, height = Image.open(io.BytesIO(buffer.getvalue())).size
+    return buffer.getvalue(), {"width": round(width / density), "height": round(height / density)}
 
 
 def random_walk(n_steps=50, step_std=0.1, seed=0):
@@ -578,8 +615,9 @@ def animation_player(frames, description, interval_ms=200, key_frames=None):
     svg_height = figure.get_figheight() * 72
     to_svg = 72 / figure.dpi  # SVG user units are points; display units are pixels
 
-    def svg_point(x, y):
-        return f"{x * to_svg:.1f} {svg_height - y * to_svg:.1f}"
+    def svg_tenths(x, y):
+        """A display point as SVG coordinates, in tenths of a point (integers)."""
+        return round(x * to_svg * 10), round((svg_height - y * to_svg) * 10)
 
     styles, clips, frame_paths = [], [], []
     for artists in frames:
@@ -601,13 +639,12 @@ def animation_player(frames, description, interval_ms=200, key_frames=None):
                     clips.append(clip)
             # Simplifying in display space drops points a screen could not show apart.
             outline = mpl.path.Path(artist.get_transform().transform(artist.get_xydata()))
-            commands = []
+            points = []
             for vertex, code in outline.cleaned(simplify=True, remove_nans=True).iter_segments():
-                if code == mpl.path.Path.MOVETO:
-                    commands.append("M" + svg_point(*vertex))
-                elif code == mpl.path.Path.LINETO:
-                    commands.append(svg_point(*vertex))
-            paths.append([styles.index(style), clips.index(clip) if clip else -1, " ".join(commands)])
+                if code in (mpl.path.Path.MOVETO, mpl.path.Path.LINETO):
+                    points.append((code == mpl.path.Path.MOVETO, *svg_tenths(*vertex)))
+            paths.append([styles.index(style), clips.index(clip) if clip else -1,
+                          _compact_svg_path(points)])
         frame_paths.append(paths)
 
     key_frames_png = _draw_key_frames(figure, frames, key_frames)
@@ -632,13 +669,38 @@ def animation_player(frames, description, interval_ms=200, key_frames=None):
         _widget_file("player.html")
         .replace("PLAYER_ID", player_id)
         .replace("PLAYER_CSS", _widget_file("player.css"))
-        .replace("PLAYER_JS", _widget_file("player.js"))
+        .replace("PLAYER_JS", _widget_script("player.js"))
         .replace("BACKGROUND_SVG", background)
         .replace("FRAME_DATA", data.replace("</", "<\\/"))
         .replace("LAST_FRAME", str(len(frames) - 1))
         .replace("FRAME_COUNT", str(len(frames)))
     )
     return AnimationPlayer(html, key_frames_png, len(frames))
+
+
+def _compact_svg_path(points):
+    """An SVG path through ``points`` ((starts a new line?, x, y), in tenths of a point):
+    each line starts with an absolute "M", its other points are relative ("l"), as the
+    differences of the rounded coordinates, so that no rounding error adds up. About two
+    thirds of the length of absolute coordinates: an animation's frames are most of its
+    weight."""
+    def number(tenths):
+        text = f"{tenths / 10:g}"
+        return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+    tokens, previous = [], None
+    for starts, x, y in points:
+        if starts or previous is None:
+            tokens += ["M", number(x), number(y), "l"]
+        else:
+            tokens += [number(x - previous[0]), number(y - previous[1])]
+        previous = (x, y)
+    path = ""
+    for token in tokens:  # a space only between two numbers, and none before a minus
+        if path and path[-1] not in "Ml" and token[0] not in "-Ml":
+            path += " "
+        path += token
+    return path.replace("lM", "M").removesuffix("l")  # a line of one point
 
 
 def _widget_file(name):
@@ -649,6 +711,12 @@ def _widget_file(name):
             f"{path} not found: the widgets live in {WIDGETS_DIR}, beside notebook_utils.py"
         )
     return path.read_text()
+
+
+def _widget_script(name):
+    """A widget's script, after the runtime that every widget shares (widgets/runtime.js:
+    starting each copy of the widget that Live Code makes, with the reader's state)."""
+    return _widget_file("runtime.js") + "\n" + _widget_file(name)
 
 
 def _draw_key_frames(figure, frames, key_frames, columns=2):
@@ -840,7 +908,7 @@ def convolution_explorer(n=7, k=3, stride=1, padding="valid", dilation=1, positi
         _widget_file("explorer.html")
         .replace("EXPLORER_ID", explorer_id)
         .replace("EXPLORER_CSS", _widget_file("explorer.css"))
-        .replace("EXPLORER_JS", _widget_file("explorer.js"))
+        .replace("EXPLORER_JS", _widget_script("explorer.js"))
         .replace("EXPLORER_DATA", data)
     )
     explorer.still_png = _draw_explorer_still(explorer)
@@ -1105,7 +1173,7 @@ def lenet_drawing_widget(lenet, test_levels, test_inputs, test_labels):
         _widget_file("lenet.html")
         .replace("WIDGET_ID", widget_id)
         .replace("LENET_CSS", _widget_file("lenet.css"))
-        .replace("LENET_JS", _widget_file("lenet.js"))
+        .replace("LENET_JS", _widget_script("lenet.js"))
         .replace("LENET_DATA", data.replace("</", "<\\/"))
     )
     still = _lenet_still(quantised_model, inputs[0], labels[0], probabilities[0])

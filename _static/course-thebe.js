@@ -9,12 +9,18 @@
 // - it pairs the n-th cell of the page with the n-th output element, so a cell without
 //   output would show (and overwrite) the next cell's output: each such cell gets an
 //   empty output element of its own;
+// - sphinx-thebe moves each output right after its code: the output of a cell whose code
+//   is folded away (hide-input) would vanish into the closed fold: it goes after the fold;
 // - it reads the kernel's name from kernelOptions.kernelName, where sphinx-thebe writes
 //   kernelOptions.name;
 // - bootstrap() starts a kernel only when its own argument asks for one;
 // - it would load MathJax 2 from a CDN to typeset LaTeX outputs: the book's outputs have none,
 //   and such an output would show as plain text.
 // Thebe 0.9 then replaces this stand-in with itself (window.thebe, alias window.thebelab).
+//
+// When the launch fails (no network, Binder down), the page goes back to what it was
+// before the click (its outputs and widgets working, no dead run buttons), the spinner
+// stops, and a notice says what failed and what the reader can do instead.
 (function () {
   "use strict";
   if (typeof window.thebelab !== "undefined") {
@@ -22,6 +28,7 @@
   }
   const statusListeners = [];
   let started = null;
+  let pageBeforeLiveCode = null;
 
   function loadScript(url) {
     return new Promise((resolve, reject) => {
@@ -53,8 +60,60 @@
     });
   }
 
+  // MyST-NB folds the code of a hide-input cell into <details class="above-input">,
+  // with the output after the fold; sphinx-thebe moved the output into it. Thebe pairs
+  // codes and outputs in page order, which moving the output after the fold keeps.
+  function keepOutputsOutOfCodeFolds() {
+    document.querySelectorAll("details.above-input [data-output]").forEach((output) => {
+      output.closest("details.above-input").insertAdjacentElement("afterend", output);
+    });
+  }
+
+  function paragraph(text) {
+    const element = document.createElement("p");
+    element.textContent = text;
+    return element;
+  }
+
+  // An item of the notice: the text, with the link of the page's own menu if it has one.
+  function item(text, menuLink, linkText) {
+    const element = document.createElement("li");
+    element.append(text);
+    const source = menuLink === null ? null : document.querySelector(menuLink);
+    if (source !== null) {
+      const link = document.createElement("a");
+      link.href = source.href;
+      link.textContent = linkText;
+      element.append(" ", link, ".");
+    }
+    return element;
+  }
+
+  function failureNotice(error) {
+    const notice = document.createElement("div");
+    notice.className = "admonition warning course-live-code-failed";
+    notice.setAttribute("role", "alert");
+    const title = paragraph("Live Code could not start");
+    title.className = "admonition-title";
+    const reason = String(error).split("\n")[0];
+    const ways = document.createElement("ul");
+    ways.append(
+      item("Check your network connection, then reload the page and click Live Code again.",
+           null, ""),
+      item("Run the page on Google Colab:", "a[href^='https://colab.research.google.com/']",
+           "open it on Colab"),
+      item("Run it on your computer, in Jupyter:", "a.btn-download-notebook-button",
+           "download the notebook"));
+    notice.append(title,
+                  paragraph(`The page's code runs on mybinder.org, which could not be reached (${reason}). ` +
+                            "The page is as it was: its outputs and widgets still work."),
+                  ways);
+    return notice;
+  }
+
   // sphinx-thebe's listeners learn how the launch ended when it failed (Thebe 0.9 reports
-  // failures as "error" events, which sphinx-thebe does not listen to).
+  // failures as "error" events, which sphinx-thebe does not listen to); then the page
+  // goes back to what it was, and says what happened.
   function reportFailure(error) {
     console.error(`Live Code could not start: ${error}`);
     statusListeners.forEach(([event, listener]) => {
@@ -62,6 +121,15 @@
         listener(event, { status: "failed", message: String(error) });
       }
     });
+    const article = document.querySelector("article.bd-article");
+    if (pageBeforeLiveCode !== null && article !== null) {
+      article.replaceWith(pageBeforeLiveCode); // the widgets restart in it (runtime.js)
+    }
+    const button = document.querySelector(".thebe-launch-button");
+    if (button !== null) {
+      button.replaceChildren("Live Code is unavailable"); // and no spinner
+      button.insertAdjacentElement("afterend", failureNotice(error));
+    }
   }
 
   async function start() {
@@ -72,6 +140,7 @@
     const thebe = window.thebe;
     statusListeners.forEach(([event, listener]) => thebe.on(event, listener));
     giveEachCellItsOwnOutput();
+    keepOutputsOutOfCodeFolds();
     const kernelOptions = thebe.getPageConfig().kernelOptions || {};
     return thebe.bootstrap({
       requestKernel: true,
@@ -85,6 +154,11 @@
 
   window.thebelab = {
     on(event, listener) {
+      // sphinx-thebe subscribes before it changes the page: the moment to keep a copy.
+      if (pageBeforeLiveCode === null) {
+        const article = document.querySelector("article.bd-article");
+        pageBeforeLiveCode = article === null ? null : article.cloneNode(true);
+      }
       statusListeners.push([event, listener]);
     },
     bootstrap() {

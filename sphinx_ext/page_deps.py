@@ -140,13 +140,29 @@ def page_fingerprint(page, root, helpers=None):
     return _digest(*(f"{name}={helpers[name]}" for name in used), *shared), used
 
 
+def forget_executions(cache_path, sources, root):
+    """Remove from the execution cache at ``cache_path`` the records of the pages
+    ``sources`` (paths under ``root``). A record names the absolute path of the page it
+    was made from, which may be another folder (a cache copied from another clone, or a
+    clone moved): records are matched by the page's path within the course."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    wanted = {Path(source).resolve().relative_to(Path(root).resolve()).parts for source in sources}
+    removed = []
+    for record in cache.list_cache_records():
+        parts = Path(record.uri).parts
+        if any(parts[-len(page):] == page for page in wanted):
+            cache.remove_cache(record.pk)
+            removed.append(record.uri)
+    return removed
+
+
 def invalidate_stale_pages(app, env, added, changed, removed):
     """Sphinx's env-get-outdated: the pages to read (and so to execute) again."""
     # MyST-NB settles its configuration, the cache's place included, when the build starts.
     if env.mystnb_config.execution_mode != "cache":
         return []
-    from jupyter_cache import get_cache
-
     cache_path = Path(env.mystnb_config.execution_cache_path)
     record = cache_path / RECORD_NAME
     stored = json.loads(record.read_text()) if record.is_file() else {}
@@ -160,11 +176,7 @@ def invalidate_stale_pages(app, env, added, changed, removed):
         if stored.get(docname) != current[docname]:
             stale.append(docname)
     if stale and cache_path.exists():
-        cache = get_cache(str(cache_path))
-        stale_uris = {str(Path(env.doc2path(docname))) for docname in stale}
-        for cache_record in cache.list_cache_records():
-            if cache_record.uri in stale_uris:
-                cache.remove_cache(cache_record.pk)
+        forget_executions(cache_path, [env.doc2path(docname) for docname in stale], app.srcdir)
     cache_path.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
     outdated = [d for d in stale if d in stored]

@@ -49,11 +49,18 @@ def browser():
         browser.close()
 
 
-class Visit:
-    """A page loaded in a fresh context, with what went wrong while loading it."""
+# A phone held upright (an iPhone 12 to 15's viewport), with touch, as the issue's reader.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 3}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
-    def __init__(self, browser, url):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+class Visit:
+    """A page loaded in a fresh context (a desktop window unless told otherwise, e.g.
+    ``PHONE``), with what went wrong while loading it."""
+
+    def __init__(self, browser, url, device=DESKTOP):
+        self.context = browser.new_context(**device)
         self.page = self.context.new_page()
         self.errors, self.missing, self.external = [], [], []
         local_host = urlparse(url).netloc

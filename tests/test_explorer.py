@@ -67,7 +67,8 @@ def test_explorer_inlines_the_component_with_its_data_and_labelled_controls():
     explorer = nu.convolution_explorer(n=6, k=4, stride=2, padding=1, dilation=1, position=2)
     soup, data = explorer_parts(explorer._repr_html_())
     scripts = [s.string for s in soup.find_all("script") if not s.get("type")]
-    assert scripts == [(REPO_ROOT / "widgets" / "explorer.js").read_text()]
+    assert scripts == [(REPO_ROOT / "widgets" / "runtime.js").read_text() + "\n"
+                       + (REPO_ROOT / "widgets" / "explorer.js").read_text()]
     assert soup.find("style").string == (REPO_ROOT / "widgets" / "explorer.css").read_text()
     assert "src=" not in explorer.html and "href=" not in explorer.html  # no external request
     assert data["start"] == {"n": 6, "k": 4, "stride": 2, "dilation": 1, "padding": 1, "position": 2}

@@ -42,12 +42,20 @@ def test_equations_are_numbered_and_referenced(chapter):
         assert references and references[0].get_text(strip=True) == f"({number})"
 
 
-def test_code_outputs_are_vector_figures(chapter, html_dir):
-    figures = [img for img in chapter.select(".cell_output img") if img["src"].endswith(".svg")]
-    # smoothing plot, cat channels, 9x9 filter, blurred cat, receptive field of LeNet
-    assert len(figures) == 5
+def test_code_outputs_are_vector_figures_and_photographs_jpeg(chapter, html_dir):
+    outputs = chapter.select(".cell_output img")
+    figures = [img for img in outputs if img["src"].endswith(".svg")]
+    # smoothing plot, 9x9 filter, receptive field of LeNet
+    assert len(figures) == 3
     for img in figures:
         assert local_image(html_dir, img).read_text().lstrip().startswith("<?xml")
+    # The cat's channels and the blurred cat: photographs, shown at the size of an SVG.
+    photographs = [img for img in outputs if img["src"].endswith(".jpg")]
+    assert [img.find_parent(id=True)["id"] for img in photographs] == ["fig-cat", "fig-blurred-cat"]
+    for img in photographs:
+        assert local_image(html_dir, img).read_bytes()[:3] == b"\xff\xd8\xff"  # JPEG
+        width = re.search(r"width: (\d+)px", img["style"])
+        assert width and 400 < int(width[1]) < 620, img.get("style")
 
 
 def test_smoothing_demo_has_a_legend(chapter, html_dir):
@@ -77,6 +85,8 @@ def test_lenet_figure(chapter, html_dir):
     figure = chapter.find(id="fig-lenet")
     img = figure.find("img")
     assert img["src"].endswith("lenet.png")
+    # Shrunk to the column (a third of its size on a phone), it opens at full size.
+    assert img.parent.name == "a" and img.parent["href"] == img["src"]
     assert "C5 with 120 units" in img["alt"] and "F5" not in img["alt"]
     assert "C5" in figure.find("figcaption").get_text()
     local_image(html_dir, img)

@@ -4,6 +4,7 @@ the exported network in Python, and the widget of the built page in Chromium."""
 import base64
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 
 import notebook_utils as nu
 from conftest import REPO_ROOT
-from test_browser import ARTEFACTS, Visit, browser, site  # noqa: F401 (fixtures)
+from test_browser import ARTEFACTS, PHONE, Visit, browser, site  # noqa: F401 (fixtures)
 
 nu.setup()
 
@@ -76,7 +77,8 @@ def test_the_widget_embeds_the_digits_and_keras_probabilities(small_widget):
     assert np.allclose(small_widget.keras_probabilities, expected, atol=1e-7)
     assert soup.find("style").string == (REPO_ROOT / "widgets" / "lenet.css").read_text()
     scripts = [s.string for s in soup.find_all("script") if not s.get("type")]
-    assert scripts == [(REPO_ROOT / "widgets" / "lenet.js").read_text()]
+    assert scripts == [(REPO_ROOT / "widgets" / "runtime.js").read_text() + "\n"
+                       + (REPO_ROOT / "widgets" / "lenet.js").read_text()]
     status = soup.select_one(".course-lenet-status")
     assert status["aria-live"] == "polite"
     pad = soup.select_one("canvas.course-lenet-pad")
@@ -151,6 +153,11 @@ def test_drawing_with_the_mouse_and_the_keyboard(lenet_page):
     widget = page.locator(".course-lenet")
     status = page.locator(".course-lenet-status")
     page.click(".course-lenet [data-action=clear]")
+    # An empty square gets no verdict: no probabilities, no digit read.
+    assert widget.get_attribute("data-probabilities") is None
+    assert widget.get_attribute("data-predicted") is None
+    assert status.text_content() == "The square is empty: draw a digit."
+    assert page.locator(".course-lenet-value").all_text_contents() == ["\u2013"] * 10
     blank = widget.get_attribute("data-probabilities")
     # A vertical stroke with the mouse, down the middle of the square: a 1.
     box = page.locator(".course-lenet-pad").bounding_box()
@@ -160,14 +167,113 @@ def test_drawing_with_the_mouse_and_the_keyboard(lenet_page):
     page.mouse.up()
     drawn = widget.get_attribute("data-probabilities")
     assert drawn != blank
-    assert status.text_content().startswith("LeNet reads a ")
+    assert re.fullmatch(r"LeNet reads an? \d, probability \d+\.\d%\.", status.text_content())
     widget.screenshot(path=str(ARTEFACTS / "lenet-widget-drawn.png"))
+    # Drawn with the mouse, the pad shows no keyboard cursor (its orange square).
+    assert page.evaluate(ORANGE_PIXELS) == 0
+    # Each feature map has a grey frame (a map white all over still shows on the page).
+    assert page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.course-lenet-c1, .course-lenet-c3'), (canvas) => Array.from(
+        canvas.getContext('2d').getImageData(0, 0, 1, 1).data.slice(0, 3)))""") == [[118] * 3] * 2
     # The keyboard: Delete clears, Shift with the arrows paints along.
     page.locator(".course-lenet-pad").focus()
     page.keyboard.press("Delete")
+    assert widget.get_attribute("data-probabilities") == blank
     assert widget.get_attribute("data-probabilities") == blank
     for _ in range(8):
         page.keyboard.press("Shift+ArrowDown")
     assert widget.get_attribute("data-probabilities") != blank
     assert "probability" in status.text_content()
+    assert page.evaluate(ORANGE_PIXELS) > 0  # the keyboard's cursor shows
     assert lenet_page.errors == []
+
+
+# How many pixels of the pad are the keyboard cursor's orange (#e69f00).
+ORANGE_PIXELS = """() => {
+  const pad = document.querySelector('.course-lenet-pad');
+  const pixels = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
+  let count = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i] === 0xe6 && pixels[i + 1] === 0x9f && pixels[i + 2] === 0x00) { count += 1; }
+  }
+  return count;
+}"""
+
+# The bottom of the theme's sticky header (the bar with the page's buttons).
+HEADER_BOTTOM = "() => document.querySelector('.bd-header-article').getBoundingClientRect().bottom"
+
+# The pad's pixel (0-31 across and down) under a point of the page, and whether it is inked.
+INK_AT = """([x, y]) => {
+  const pad = document.querySelector('.course-lenet-pad');
+  const box = pad.getBoundingClientRect();
+  const column = Math.floor((x - box.left) / box.width * 32);
+  const row = Math.floor((y - box.top) / box.height * 32);
+  const scale = pad.width / 32;
+  const pixel = pad.getContext('2d').getImageData((column + 0.5) * scale, (row + 0.5) * scale, 1, 1).data;
+  return pixel[0] === 255 && pixel[1] === 255 && pixel[2] === 255;
+}"""
+
+
+def test_a_test_digit_read_as_an_eight_says_an(lenet_page):
+    page = lenet_page.page
+    data = json.loads(page.locator("script.course-lenet-data").text_content())
+    eights = [n for n, p in enumerate(data["keras"]) if int(np.argmax(p)) == 8]
+    assert eights, "no embedded test digit is read as an 8"
+    page.select_option(".course-lenet select", str(eights[0]))
+    page.click(".course-lenet [data-action=load]")
+    assert page.locator(".course-lenet-status").text_content().startswith("LeNet reads an 8, ")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_ink_lands_under_the_pointer_on_a_pad_partly_under_the_header(browser, site, device):  # noqa: F811
+    """The first touch focuses the pad; focusing must not scroll the page, or the rest of
+    the stroke lands away from the pointer."""
+    visit = Visit(browser, f"{site}/book/lenet_digits.html", **({"device": PHONE} if device == "phone" else {}))
+    page = visit.page
+    try:
+        page.wait_for_selector(".course-lenet[data-ready]")
+        page.click(".course-lenet [data-action=clear]")
+        header = page.evaluate(HEADER_BOTTOM)
+        assert header > 30, "the page has no sticky header to hide the pad under"
+        # Scroll so that the pad's top 40% sits under the header.
+        page.evaluate("""(header) => {
+          const box = document.querySelector('.course-lenet-pad').getBoundingClientRect();
+          window.scrollBy(0, box.top - header + 0.4 * box.height);
+        }""", header)
+        box = page.locator(".course-lenet-pad").bounding_box()
+        assert box["y"] < header < box["y"] + box["height"] / 2
+        scroll_before = page.evaluate("() => window.scrollY")
+        x = box["x"] + box["width"] * 0.3
+        points = [(x, box["y"] + box["height"] * f) for f in (0.55, 0.7, 0.85)]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=5)
+        page.mouse.up()
+        assert page.evaluate("() => window.scrollY") == scroll_before
+        assert all(page.evaluate(INK_AT, list(point)) for point in points)
+    finally:
+        visit.close()
+
+
+def test_on_a_phone_the_verdict_is_in_sight_while_drawing(browser, site):  # noqa: F811
+    """While drawing on a phone, LeNet's answer must be in sight: with the whole pad on
+    the screen, just under the page's header, the status and every bar are on it too."""
+    visit = Visit(browser, f"{site}/book/lenet_digits.html", device=PHONE)
+    page = visit.page
+    try:
+        page.wait_for_selector(".course-lenet[data-ready]")
+        header = page.evaluate(HEADER_BOTTOM)
+        page.evaluate("""(header) => {
+          const box = document.querySelector('.course-lenet-pad').getBoundingClientRect();
+          window.scrollBy(0, box.top - header);
+        }""", header)
+        pad = page.locator(".course-lenet-pad").bounding_box()
+        assert abs(pad["y"] - header) < 2
+        for part in (".course-lenet-status", ".course-lenet-probabilities"):
+            box = page.locator(part).bounding_box()
+            assert box["y"] + box["height"] <= PHONE["viewport"]["height"], (part, box)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "lenet-widget-phone.png"))
+    finally:
+        visit.close()

@@ -1,3 +1,4 @@
+import io
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import notebook_utils as nu  # noqa: E402
 
@@ -62,6 +64,44 @@ def test_inline_figures_are_kept_as_svg_and_pdf():
     assert formatter["image/svg+xml"].lookup(figure) is not None
     assert formatter["application/pdf"].lookup(figure) is not None
     plt.close(figure)
+
+
+def test_a_figure_of_a_photograph_is_kept_as_jpeg_instead_of_svg():
+    """The cat's figure of the core chapter weighed 360 KB as SVG (the photograph embedded
+    as PNG); plots and small images (digits, maps of 32 x 32) stay vector."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    nu.prepare_notebook_graphics()
+    photo, axes = plt.subplots(1, 2, figsize=(6.4, 2.5))
+    nu.show_image(axes[0], nu.load_cat())
+    axes[1].plot([0, 1], [1, 0])
+    small, ax = plt.subplots()
+    nu.show_image(ax, np.random.default_rng(0).random((32, 32)))
+    plot, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    try:
+        assert nu.shows_a_photograph(photo)
+        assert not nu.shows_a_photograph(small) and not nu.shows_a_photograph(plot)
+        for figure in (small, plot):
+            data, _ = shell.display_formatter.format(figure)
+            assert "image/svg+xml" in data and "image/jpeg" not in data
+        data, metadata = shell.display_formatter.format(photo)
+        assert "image/svg+xml" not in data and "application/pdf" in data
+        jpeg = data["image/jpeg"]
+        image = Image.open(io.BytesIO(jpeg))
+        assert image.format == "JPEG"
+        # Shown at the size of the SVG (96 pixels per inch), drawn 1.25 times denser.
+        shown = metadata["image/jpeg"]
+        assert abs(image.size[0] / shown["width"] - 1.25) < 0.01
+        assert abs(image.size[1] / shown["height"] - 1.25) < 0.01
+        assert 450 < shown["width"] <= 6.4 * 96  # 6.4 inches, trimmed to the drawing
+        svg = io.BytesIO()
+        photo.savefig(svg, format="svg")
+        assert len(jpeg) < len(svg.getvalue()) / 3
+    finally:
+        for figure in (photo, small, plot):
+            plt.close(figure)
 
 
 def test_random_walk_is_seeded_and_checked():

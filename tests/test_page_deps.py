@@ -2,6 +2,7 @@
 
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,27 @@ def test_another_seed_or_check_mode_re_executes_every_page(course, monkeypatch):
     assert changed_after(course, lambda root: monkeypatch.setenv("COURSE_SEED", "1")) == ["cat", "mnist", "walk"]
     assert changed_after(course, lambda root: monkeypatch.setenv("COURSE_CHECKS", "note")) == ["cat", "mnist", "walk"]
     assert changed_after(course, lambda root: monkeypatch.setenv("PATH_UNRELATED", "1")) == []
+
+
+def test_a_stale_page_loses_its_cache_records_made_in_any_folder(tmp_path):
+    """The execution cache keeps, for each record, the absolute path of the page it was
+    made from: a cache copied from another clone (as the tests' fork build does) or a
+    moved clone holds records of other folders, which must go too, and only the stale
+    page's."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache_path = tmp_path / "cache"
+    cache = get_cache(str(cache_path))
+    for folder in ("elsewhere", "here"):
+        for name in ("walk", "cat", "walk_more"):
+            cell = nbformat.v4.new_code_cell(f"{folder}, {name}", execution_count=1)
+            notebook = nbformat.v4.new_notebook(cells=[cell])
+            cache.cache_notebook_bundle(
+                CacheBundleIn(notebook, str(tmp_path / folder / "book" / f"{name}.md")))
+    assert len(cache.list_cache_records()) == 6
+    root = tmp_path / "here"
+    removed = page_deps.forget_executions(cache_path, [root / "book" / "walk.md"], root)
+    assert sorted(removed) == [str(tmp_path / folder / "book" / "walk.md") for folder in ("elsewhere", "here")]
+    assert sorted(Path(r.uri).name for r in cache.list_cache_records()) == ["cat.md", "cat.md", "walk_more.md", "walk_more.md"]

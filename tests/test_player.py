@@ -69,7 +69,8 @@ def test_script_and_style_are_the_component_files_inlined():
     _, frames = line_frames(2)
     soup, _ = player_parts(nu.animation_player(frames, DESCRIPTION).html)
     scripts = [s.string for s in soup.find_all("script") if not s.get("type")]
-    assert scripts == [(REPO_ROOT / "widgets" / "player.js").read_text()]
+    assert scripts == [(REPO_ROOT / "widgets" / "runtime.js").read_text() + "\n"
+                       + (REPO_ROOT / "widgets" / "player.js").read_text()]
     assert soup.find("style").string == (REPO_ROOT / "widgets" / "player.css").read_text()
 
 
@@ -78,11 +79,37 @@ def test_celluloid_animations_are_accepted_with_their_interval():
     assert len(data["frames"]) == 3 and data["interval"] == 50
 
 
+def path_points(path):
+    """The points of an SVG path of "M x y" (absolute) and "l dx dy ..." (relative)."""
+    points, relative, numbers = [], False, []
+    for token in re.findall(r"[Ml]|-?(?:\d+\.?\d*|\.\d+)", path):
+        if token in "Ml":
+            relative = token == "l"
+            continue
+        numbers.append(float(token))
+        if len(numbers) == 2:
+            x, y = numbers
+            if relative:
+                x, y = points[-1][0] + x, points[-1][1] + y
+            points.append((x, y))
+            numbers = []
+    assert numbers == [], path
+    return points
+
+
+def test_frames_are_compact_paths_that_decode_exactly():
+    points = [(True, 738, 1059), (False, 902, 1059), (False, 968, 1007), (False, 970, 1007),
+              (True, 5, 7), (True, 10, 10), (False, 5, 3)]
+    path = nu._compact_svg_path(points)
+    assert path == "M73.8 105.9l16.4 0 6.6-5.2 .2 0M.5 .7M1 1l-.5-.7"
+    decoded = path_points(path)
+    assert [(round(x * 10), round(y * 10)) for x, y in decoded] == [(x, y) for _, x, y in points]
+
+
 def test_frames_are_in_figure_coordinates():
     _, frames = line_frames(2)
     _, data = player_parts(nu.animation_player(frames, DESCRIPTION).html)
-    numbers = [float(v) for v in re.findall(r"[-\d.]+", data["frames"][1][1][2])]
-    xs, ys = numbers[0::2], numbers[1::2]
+    xs, ys = zip(*path_points(data["frames"][1][1][2]))
     width, height = 6.4 * 72, 4.8 * 72  # default figure size, in SVG points
     assert 0 < min(xs) and max(xs) < width
     assert 0 < min(ys) and max(ys) < height

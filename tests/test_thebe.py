@@ -120,10 +120,38 @@ THEBE_STATE = """() => ({
 })"""
 
 
+class HeldBinder:
+    """Holds the page's requests to mybinder.org: Live Code stays in its launch, Thebe's
+    cells on the page, until `fail()`, which makes the requests fail, as offline."""
+
+    def __init__(self, page):
+        self.routes = []
+        page.route(re.compile(rf"^https://{re.escape(BINDER_HOST)}/"), lambda route: self.routes.append(route))
+
+    @property
+    def urls(self):
+        return [route.request.url for route in self.routes]
+
+    def fail(self):
+        for route in self.routes:
+            route.abort()
+
+
+def click_live_code(page):
+    page.locator("button[aria-label='Launch interactive content']").click()
+    page.locator("button:has-text('Live Code')").click()
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.thebe-cell').length > 0",
+                               timeout=30000)
+    except PlaywrightTimeout:
+        pytest.fail("Live Code made no Thebe cell within 30 s")
+
+
 def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_site):  # noqa: F811
     visit = Visit(browser, f"{fork_site}/book/convnets.html")
     page = visit.page
     assert visit.errors == [] and visit.external == []  # before the click
+    binder = HeldBinder(page)
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request))
     # Each error with where it comes from: a failed request's message names no address.
@@ -133,19 +161,11 @@ def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_sit
     try:
         before = page.evaluate(CELLS)
         assert len(before) > 5 and all(thebe_cells == 0 for thebe_cells, _ in before)
-        page.locator("button[aria-label='Launch interactive content']").click()
-        page.locator("button:has-text('Live Code')").click()
-        try:
-            page.wait_for_function("() => window.thebe !== undefined", timeout=30000)
-        except PlaywrightTimeout:
-            pytest.fail(f"Thebe did not load; requested from other hosts: {visit.external}")
-        # Offline, the launch ends when mybinder.org cannot be reached.
-        page.wait_for_function(
-            "() => /failed/.test(document.querySelector('.thebe-launch-button').textContent)",
-            timeout=30000)
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTEFACTS / "live-code-offline.png"))
-
+        click_live_code(page)
+        page.wait_for_function(f"() => window.thebe !== undefined && {len(before)} === "
+                               "document.querySelectorAll('.thebe-cell .thebe-run-button').length",
+                               timeout=30000)
+        # While Thebe waits for mybinder.org (held here):
         state = page.evaluate(THEBE_STATE)
         version = json.loads((THEBE_PACKAGE / "package.json").read_text())["version"]
         assert state["version"] == version and state["alias"]
@@ -162,20 +182,101 @@ def test_live_code_starts_the_books_thebe_with_the_network_off(browser, fork_sit
         after = page.evaluate(CELLS)
         assert [thebe_cells for thebe_cells, _ in after] == [1] * len(before)
         assert [output for _, output in after] == [output for _, output in before]
-        assert page.locator(".thebe-cell .thebe-run-button").count() == len(before)
         assert page.evaluate(OUTPUT_AREAS_IN_THEIR_CELLS) == [True] * len(before)
-
-        # Nothing from another host but the request to Binder (aborted, offline).
-        assert {urlparse(url).hostname for url in visit.external} == {BINDER_HOST}
-        assert visit.missing == []
-        assert f"https://{BINDER_HOST}/build/gh/someone/cnn-course/main" in visit.external
-        # The only errors: Binder cannot be reached.
-        assert errors and all(BINDER_HOST in error for error in errors), errors
-
+        # No output went into a closed fold with its hidden code (the animation's cell).
+        assert page.evaluate("() => document.querySelectorAll("
+                             "'details:not([open]) [data-output]').length") == 0
+        # Nothing from another host but the request to Binder (held), nothing missing.
+        assert visit.external == [] and visit.missing == []
         # The Thebe cells pass the WCAG checks the static pages pass (editors named, none
-        # a scrolling box that a keyboard cannot reach). Last, as running axe requests a
-        # style sheet at an address that does not exist (/basic.css).
+        # a scrolling box that a keyboard cannot reach). (Running axe requests a style
+        # sheet at an address that does not exist, /basic.css: no missing file after it.)
         violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
         assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations] == []
+
+        # Offline, the launch ends when mybinder.org cannot be reached: the page says so,
+        # what the reader can do instead, and is as it was, without dead run buttons.
+        binder.fail()
+        page.wait_for_selector(".course-live-code-failed", timeout=30000)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "live-code-offline.png"))
+        notice = page.locator(".course-live-code-failed")
+        assert notice.get_attribute("role") == "alert"
+        assert "mybinder.org, which could not be reached" in notice.text_content()
+        assert "network connection" in notice.text_content()
+        links = notice.locator("a")
+        assert links.count() == 2
+        assert links.nth(0).get_attribute("href") == (
+            "https://colab.research.google.com/github/someone/cnn-course/blob/main/book/convnets.ipynb")
+        assert links.nth(1).get_attribute("href").endswith("_sources/book/convnets.ipynb")
+        assert page.locator(".thebe-launch-button").text_content() == "Live Code is unavailable"
+        assert page.locator(".thebe-launch-button .spinner").count() == 0
+        assert page.evaluate(CELLS) == before
+        assert page.locator(".thebe-run-button").count() == 0
+
+        # Nothing from another host but the request to Binder (held, then failed).
+        assert visit.external == []
+        assert binder.urls == [f"https://{BINDER_HOST}/build/gh/someone/cnn-course/main"]
+        # The only errors: Binder cannot be reached (and axe's /basic.css).
+        assert errors and all(BINDER_HOST in error or "/basic.css)" in error
+                              for error in errors), errors
+        # The notice passes axe too.
+        violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+        assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations] == []
+    finally:
+        visit.close()
+
+
+# For each widget: a page, the widget's element, what a reader does with it, what shows
+# that the widget keeps what the reader did, and an action that must still work after.
+WIDGETS = {
+    "explorer": ("convolution_by_hand", ".course-explorer",
+                 [("fill", "input[name=n]", "6"), ("click", "[data-action=forward]", None),
+                  ("click", "[data-action=forward]", None)],
+                 ("data-position", "3"), ("[data-action=forward]", "data-position", "4")),
+    "player": ("convnets", ".course-animation",
+               [("click", "[data-action=forward]", None), ("click", "[data-action=forward]", None)],
+               ("data-frame", "2"), ("[data-action=forward]", "data-frame", "3")),
+    "lenet": ("lenet_digits", ".course-lenet",
+              [("click", "[data-action=next]", None), ("click", "[data-action=next]", None)],
+              ("data-loaded", "2"), ("[data-action=next]", "data-loaded", "3")),
+}
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_widgets_keep_working_and_their_state_through_live_code(browser, fork_site, widget):  # noqa: F811
+    """Thebe replaces each output by a copy of its HTML: the widget must run in the copy,
+    with what the reader did, while Live Code launches and after it failed (offline)."""
+    page_name, selector, actions, (kept, kept_value), (action, changed, changed_value) = WIDGETS[widget]
+    visit = Visit(browser, f"{fork_site}/book/{page_name}.html")
+    page = visit.page
+    binder = HeldBinder(page)
+    try:
+        root = page.locator(selector)
+        for kind, target, value in actions:
+            getattr(root.locator(target), kind)(*([value] if value is not None else []))
+        assert root.get_attribute(kept) == kept_value
+        page.evaluate(f"() => {{ document.querySelector('{selector}').original = true; }}")
+        canvas_pixels = ("() => Array.from(document.querySelectorAll('{} canvas'), "
+                         "c => c.toDataURL())").format(selector)
+        pixels = page.evaluate(canvas_pixels)
+
+        click_live_code(page)
+        for moment in ("during Live Code", "after Live Code failed"):
+            # The element on the page is a copy, not the one the reader used.
+            assert root.count() == 1
+            assert page.evaluate(f"() => document.querySelector('{selector}').original") is None, moment
+            assert root.get_attribute("data-ready") == "true", moment
+            assert root.get_attribute(kept) == kept_value, moment
+            assert page.evaluate(canvas_pixels) == pixels, moment
+            if widget == "explorer":
+                assert root.locator("input[name=n]").input_value() == "6", moment
+            assert root.is_visible(), moment
+            if moment == "during Live Code":
+                binder.fail()
+                page.wait_for_selector(".course-live-code-failed", timeout=30000)
+        root.locator(action).click()
+        assert root.get_attribute(changed) == changed_value
+        assert page.locator(f"{selector} svg .course-animation-frame").count() == (widget == "player")
     finally:
         visit.close()

@@ -7,8 +7,9 @@
  * a status line (announced to screen readers), the products under the kernel, and the
  * output size with its formula. The arithmetic is Keras's: "same" padding gives
  * ceil(n / s) outputs with max((ceil(n / s) - 1) s + d (k - 1) + 1 - n, 0) zeros, the
- * extra one at the end. This script, inlined after each explorer, brings to life every
- * explorer of the page that is not running yet; it needs nothing but the DOM.
+ * extra one at the end. This script, inlined after each explorer (with runtime.js), brings
+ * to life every explorer of the page, now and whenever one is copied (Live Code), with
+ * the settings the reader chose; it needs nothing but the DOM.
  */
 (function () {
   "use strict";
@@ -16,6 +17,10 @@
   const CELL = 30;
   const GAP = 40;
   const TOP = 24;
+  const TITLE_ROOM = 50; // the width the output's title needs, even over a single cell
+  // On a narrow screen the drawing is shrunk to fit, down to this scale (numbers of about
+  // 9 pixels), and scrolls sideways beyond it.
+  const SMALLEST_SCALE = 0.75;
   const MINUS = "\u2212";
   const TIMES = "\u00D7";
 
@@ -109,7 +114,7 @@
     let zeros = "";
     if (settings.padding === "same") {
       lines.push("\u201Csame\u201D: \u2308n / s\u2309 = \u2308" + n + " / " + s + "\u2309 = " +
-                 Math.ceil(n / s) + " outputs per side, with p = max((\u2308n / s\u2309 " +
+                 Math.ceil(n / s) + " outputs per side, with p_same = max((\u2308n / s\u2309 " +
                  MINUS + " 1)s + d(k " + MINUS + " 1) + 1 " + MINUS + " n, 0) = max((" +
                  Math.ceil(n / s) + " " + MINUS + " 1)" + TIMES + s + " + " + d + TIMES + "(" +
                  k + " " + MINUS + " 1) + 1 " + MINUS + " " + n + ", 0) = " +
@@ -118,7 +123,7 @@
     } else if (settings.padding === "number") {
       zeros = " (" + settings.zeros + " zeros at each end)";
     }
-    lines.push("Output side = \u230A(n + p\u2081 + p\u2082 " + MINUS + " d(k " + MINUS +
+    lines.push("Output side = \u230A(n + p_before + p_after " + MINUS + " d(k " + MINUS +
                " 1) " + MINUS + " 1) / s\u230B + 1 = \u230A(" + n + " + " + result.before +
                " + " + result.after + " " + MINUS + " " + d + TIMES + "(" + k + " " + MINUS +
                " 1) " + MINUS + " 1) / " + s + "\u230B + 1 = " +
@@ -132,7 +137,7 @@
     return lines.join(" ");
   }
 
-  function start(root) {
+  function start(root, state) {
     const data = JSON.parse(root.querySelector("script.course-explorer-data").textContent);
     const svg = root.querySelector(".course-explorer-canvas svg");
     const status = root.querySelector(".course-explorer-status");
@@ -148,13 +153,18 @@
     });
     const paddingSelect = root.querySelector("select[name=padding]");
     const startPadding = data.start.padding;
-    const settings = {
-      n: data.start.n, k: data.start.k, stride: data.start.stride, dilation: data.start.dilation,
-      padding: typeof startPadding === "number" ? "number" : startPadding,
-      zeros: typeof startPadding === "number" ? startPadding : 1
-    };
-    let position = data.start.position;
-    let showAll = false;
+    if (!state.settings) {
+      state.settings = {
+        n: data.start.n, k: data.start.k, stride: data.start.stride, dilation: data.start.dilation,
+        padding: typeof startPadding === "number" ? "number" : startPadding,
+        zeros: typeof startPadding === "number" ? startPadding : 1
+      };
+      state.position = data.start.position;
+      state.showAll = false;
+    }
+    const settings = state.settings;
+    let position = state.position;
+    let showAll = state.showAll;
     let result = null;
 
     function syncControls() {
@@ -170,11 +180,12 @@
       const side = Math.max(result.side, 1);
       const kernelX = result.padded * CELL + GAP;
       const outputX = kernelX + settings.k * CELL + GAP;
-      const width = outputX + side * CELL + 2;
+      const width = outputX + Math.max(side * CELL, TITLE_ROOM) + 2;
       const height = TOP + Math.max(result.padded, settings.k, side) * CELL + 2;
       svg.setAttribute("viewBox", "-1 0 " + (width + 1) + " " + height);
       svg.setAttribute("width", width + 1);
       svg.setAttribute("height", height);
+      svg.style.minWidth = Math.round(SMALLEST_SCALE * (width + 1)) + "px";
       const current = showAll ? null : result.positions[position];
       const taps = {};
       const coverage = {};
@@ -277,6 +288,8 @@
       position = Math.min(Math.max(position, 0), Math.max(result.positions.length - 1, 0));
       draw();
       describe();
+      state.position = position;
+      state.showAll = showAll;
     }
 
     function readSetting(name) {
@@ -331,10 +344,10 @@
         actions[keys[event.key]]();
       }
     });
-    root.dataset.ready = "true";
+    allButton.setAttribute("aria-pressed", String(showAll));
     syncControls();
     update();
   }
 
-  document.querySelectorAll(".course-explorer:not([data-ready])").forEach(start);
+  window.courseWidgets.define(".course-explorer", start);
 }());

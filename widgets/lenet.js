@@ -7,8 +7,9 @@
  * script counts the ink in each 4 x 4 block (8 x 8 grey levels from 0 to 16, the data
  * set's resolution), prepares the counts as the page does (divided by 16, enlarged three
  * times with linear interpolation, a 4-pixel blank margin: 32 x 32) and runs LeNet
- * forward, layer by layer, as Keras does. This script, inlined after each widget, brings
- * to life every widget of the page that is not running yet; it needs nothing but the DOM.
+ * forward, layer by layer, as Keras does. This script, inlined after each widget (with
+ * runtime.js), brings to life every widget of the page, now and whenever one is copied
+ * (Live Code), with the drawing the reader made; it needs nothing but the DOM.
  */
 (function () {
   "use strict";
@@ -143,7 +144,8 @@
   }
 
   // Draws `count` maps (side x side, channels last) in a grid of `columns`, one grey
-  // scale for all of them: black is zero, white the strongest response.
+  // scale for all of them: black is zero, white the strongest response. Each map has a
+  // grey frame, so that a map white all over still shows on the white page.
   function drawMaps(canvas, maps, columns, scale) {
     const context = canvas.getContext("2d");
     const cell = maps.side * scale + 2;
@@ -162,10 +164,23 @@
           context.fillRect(left + x * scale, upper + y * scale, scale, scale);
         }
       }
+      if (maps.channels > 1) {
+        context.strokeStyle = "#767676";
+        context.lineWidth = 1;
+        context.strokeRect(left + 0.5, upper + 0.5, maps.side * scale - 1, maps.side * scale - 1);
+      }
     }
   }
 
-  function start(root) {
+  function isEmpty(bitmap) {
+    return bitmap.every(function (pixel) { return pixel === 0; });
+  }
+
+  function withArticle(digit) {
+    return (digit === 8 ? "an " : "a ") + digit;
+  }
+
+  function start(root, state) {
     const data = JSON.parse(root.querySelector("script.course-lenet-data").textContent);
     const net = {};
     data.layers.forEach(function (layer) {
@@ -181,6 +196,8 @@
     const picker = root.querySelector("select");
     const bars = [];
     const barBox = root.querySelector(".course-lenet-probabilities");
+    barBox.replaceChildren(); // a copy of a running widget holds the bars already
+    picker.replaceChildren();
     for (let digit = 0; digit < 10; digit += 1) {
       const row = document.createElement("div");
       row.className = "course-lenet-row";
@@ -204,9 +221,14 @@
       picker.appendChild(option);
     });
 
-    const bitmap = new Uint8Array(SIDE * SIDE);
+    const firstStart = !state.bitmap;
+    if (firstStart) {
+      state.bitmap = new Uint8Array(SIDE * SIDE);
+    }
+    const bitmap = state.bitmap;
     const cursor = { x: SIDE / 2, y: SIDE / 2 };
     let drawing = false;
+    let usingKeyboard = false; // the cursor square shows only while the keyboard draws
     let last = null;
     let result = null;
 
@@ -225,11 +247,18 @@
                          channels: 1 }, 1, canvas.width / side);
     }
 
+    // The ink in white over the 8 x 8 grey levels LeNet will receive, shown dimmed: the
+    // reader sees, while drawing, how coarse the network's view is.
     function drawPad() {
       const context = pad.getContext("2d");
       const scale = pad.width / SIDE;
-      context.fillStyle = "#000000";
-      context.fillRect(0, 0, pad.width, pad.height);
+      const blockSide = BLOCK * scale;
+      levels().forEach(function (count, block) {
+        const grey = Math.round(110 * count / (BLOCK * BLOCK));
+        context.fillStyle = "rgb(" + grey + "," + grey + "," + grey + ")";
+        context.fillRect((block % GRID) * blockSide, Math.floor(block / GRID) * blockSide,
+                         blockSide, blockSide);
+      });
       context.fillStyle = "#ffffff";
       for (let i = 0; i < bitmap.length; i += 1) {
         if (bitmap[i]) {
@@ -246,7 +275,7 @@
         context.lineTo(pad.width, k * BLOCK * scale + 0.5);
         context.stroke();
       }
-      if (document.activeElement === pad) {
+      if (document.activeElement === pad && usingKeyboard) {
         context.strokeStyle = "#e69f00";
         context.lineWidth = 2;
         context.strokeRect(cursor.x * scale + 1, cursor.y * scale + 1, scale - 2, scale - 2);
@@ -254,9 +283,13 @@
     }
 
     function announce() {
+      if (isEmpty(bitmap)) {
+        status.textContent = "The square is empty: draw a digit.";
+        return;
+      }
       const p = result.probabilities;
       const best = p.indexOf(Math.max.apply(null, p));
-      status.textContent = "LeNet reads a " + best + ", probability " +
+      status.textContent = "LeNet reads " + withArticle(best) + ", probability " +
         (100 * p[best]).toFixed(1) + "%.";
     }
 
@@ -269,6 +302,16 @@
       drawGrey(inputCanvas, Array.from(input), SIDE, 1);
       drawMaps(c1Canvas, result.c1, 6, 2);
       drawMaps(c3Canvas, result.c3, 8, 3);
+      if (isEmpty(bitmap)) { // an empty square gets no verdict
+        bars.forEach(function (row) {
+          row.bar.style.width = "0";
+          row.bar.classList.remove("course-lenet-best");
+          row.value.textContent = "\u2013";
+        });
+        delete root.dataset.probabilities;
+        delete root.dataset.predicted;
+        return;
+      }
       const p = result.probabilities;
       const best = p.indexOf(Math.max.apply(null, p));
       p.forEach(function (value, digit) {
@@ -310,7 +353,10 @@
 
     pad.addEventListener("pointerdown", function (event) {
       event.preventDefault();
-      pad.focus();
+      // Focusing would scroll a pad partly hidden (under the page's header) into view,
+      // and the rest of the stroke would land away from the pointer.
+      pad.focus({ preventScroll: true });
+      usingKeyboard = false;
       pad.setPointerCapture(event.pointerId);
       drawing = true;
       last = pixelAt(event);
@@ -335,6 +381,7 @@
 
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     pad.addEventListener("keydown", function (event) {
+      usingKeyboard = true;
       if (moves[event.key]) {
         const from = { x: cursor.x, y: cursor.y };
         cursor.x = Math.min(SIDE - 1, Math.max(0, cursor.x + moves[event.key][0]));
@@ -366,6 +413,7 @@
       update();
       announce();
       root.dataset.loaded = String(n);
+      state.loaded = n;
     }
 
     root.querySelector("[data-action=clear]").addEventListener("click", function () {
@@ -380,9 +428,15 @@
       picker.value = String((Number(picker.value) + 1) % data.digits.length);
       load(Number(picker.value));
     });
-    root.dataset.ready = "true";
-    load(0);
+    if (firstStart) {
+      load(0);
+    } else {
+      picker.value = String(state.loaded);
+      root.dataset.loaded = String(state.loaded);
+      update();
+      announce();
+    }
   }
 
-  document.querySelectorAll(".course-lenet:not([data-ready])").forEach(start);
+  window.courseWidgets.define(".course-lenet", start);
 }());

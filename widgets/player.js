@@ -3,19 +3,24 @@
  *
  * Each player is a <div class="course-animation"> holding the figure drawn once as SVG
  * (without the animated lines), a JSON block with the outline of every line of every
- * frame, and the controls. This script, inlined after each player, brings to life every
- * player of the page that is not running yet; it needs nothing but the DOM.
+ * frame, and the controls. This script, inlined after each player (with runtime.js),
+ * brings to life every player of the page, now and whenever one is copied (Live Code),
+ * on the frame it was showing; it needs nothing but the DOM.
  */
 (function () {
   "use strict";
   const SVG_NS = "http://www.w3.org/2000/svg";
 
-  function start(root) {
+  function start(root, state) {
     const data = JSON.parse(root.querySelector("script.course-animation-data").textContent);
     const svg = root.querySelector(".course-animation-canvas svg");
+    // A copy of a running player holds the frame and clip paths this script added.
+    svg.querySelectorAll(":scope > .course-animation-frame, :scope > .course-animation-clips")
+      .forEach(function (node) { node.remove(); });
     const layer = document.createElementNS(SVG_NS, "g");
     layer.setAttribute("class", "course-animation-frame");
     const defs = document.createElementNS(SVG_NS, "defs");
+    defs.setAttribute("class", "course-animation-clips");
     data.clips.forEach(function (box, index) {
       const clip = document.createElementNS(SVG_NS, "clipPath");
       clip.id = root.id + "-clip" + index;
@@ -52,6 +57,7 @@
       slider.value = frame;
       counter.textContent = (frame + 1) + " / " + count;
       root.dataset.frame = frame;
+      state.frame = frame;
     }
 
     function pause() {
@@ -80,9 +86,8 @@
     });
     slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
     speed.addEventListener("change", function () { if (timer) { play(); } });
-    root.dataset.ready = "true";
-    show(0);
+    show(state.frame || 0);
   }
 
-  document.querySelectorAll(".course-animation:not([data-ready])").forEach(start);
+  window.courseWidgets.define(".course-animation", start);
 }());
