@@ -62,7 +62,7 @@ def test_the_exported_weights_are_the_keras_copy_s(small_widget):
     # 61,706 weights, one byte each before base64: the widget stays light.
     assert sum(len(base64.b64decode(layer[part]["data"])) for layer in data["layers"]
                for part in ("kernel", "bias")) == 61_706
-    assert small_widget.n_bytes < 110_000
+    assert small_widget.n_bytes < 115_000  # with the runtime every widget shares
 
 
 def test_the_widget_embeds_the_digits_and_keras_probabilities(small_widget):
