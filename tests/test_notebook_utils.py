@@ -464,3 +464,17 @@ def test_create_optimizer_variables_builds_them_before_fit():
     assert not model.optimizer.built
     assert nu.create_optimizer_variables(model) is model
     assert model.optimizer.built and len(model.optimizer.variables) > 2  # momenta, not just the step
+
+
+def test_tensorflow_s_retracing_warning_is_filtered_and_other_warnings_are_not(caplog):
+    """Retracing warnings name memory addresses (two runs print differently) and come by
+    design from pages that train fresh models; other TensorFlow warnings still show."""
+    nu.setup()
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    with caplog.at_level("WARNING", logger=logger.name):
+        logger.warning("5 out of the last 12 calls to <function f at 0x7f> triggered "
+                       "tf.function retracing. Tracing is expensive")
+        logger.warning("something else went wrong")
+    assert [record.getMessage() for record in caplog.records] == ["something else went wrong"]
