@@ -19,7 +19,7 @@ MARKER = "# Colab set-up"
 # The helpers, the cat photo and every widget's files (the widgets are inlined from them).
 FILES_TO_FETCH = (["notebook_utils.py", "data/cat.jpg"]
                   + sorted(str(path.relative_to(ROOT)) for path in (ROOT / "widgets").iterdir()))
-PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d"]
+PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d", "sktime"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
 
 
