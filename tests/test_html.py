@@ -1,4 +1,4 @@
-"""Build the HTML book and check the structure of the core chapter and its companion.
+"""Build the HTML book and check the structure of the core chapter's two pages.
 
 What the pages compute (shapes, parameter counts, errors) is checked by hidden cells
 in the pages themselves; these tests check what only the built HTML shows.
@@ -24,7 +24,14 @@ COPYRIGHT_YEAR = str(yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["co
 
 @pytest.fixture(scope="module")
 def chapter(html_dir):
+    """The core chapter's first page: convolutions, from time series to layers."""
     return BeautifulSoup((html_dir / "book" / "convnets.html").read_text(), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def lenet_page(html_dir):
+    """Its second page: pooling, receptive fields and LeNet."""
+    return BeautifulSoup((html_dir / "book" / "pooling_lenet.html").read_text(), "html.parser")
 
 
 def local_image(html_dir, img):
@@ -42,12 +49,14 @@ def test_equations_are_numbered_and_referenced(chapter):
         assert references and references[0].get_text(strip=True) == f"({number})"
 
 
-def test_code_outputs_are_vector_figures_and_photographs_jpeg(chapter, html_dir):
+def test_code_outputs_are_vector_figures_and_photographs_jpeg(chapter, lenet_page, html_dir):
     outputs = chapter.select(".cell_output img")
     figures = [img for img in outputs if img["src"].endswith(".svg")]
-    # smoothing plot, 9x9 filter, receptive field of LeNet
-    assert len(figures) == 3
-    for img in figures:
+    # smoothing plot and 9x9 filter here, the receptive field of LeNet on the next page
+    lenet_page_figures = lenet_page.select(".cell_output img")
+    assert len(figures) == 2 and len(lenet_page_figures) == 1
+    for img in figures + lenet_page_figures:
+        assert img["src"].endswith(".svg")
         assert local_image(html_dir, img).read_text().lstrip().startswith("<?xml")
     # The cat's channels and the blurred cat: photographs, shown at the size of an SVG.
     photographs = [img for img in outputs if img["src"].endswith(".jpg")]
@@ -81,8 +90,8 @@ def test_blurred_cat_is_a_figure_referenced_by_number(chapter, html_dir):
     assert chapter.select('a.reference.internal[href="#fig-blurred-cat"]')
 
 
-def test_lenet_figure(chapter, html_dir):
-    figure = chapter.find(id="fig-lenet")
+def test_lenet_figure(lenet_page, html_dir):
+    figure = lenet_page.find(id="fig-lenet")
     img = figure.find("img")
     assert img["src"].endswith("lenet.png")
     # Shrunk to the column (a third of its size on a phone), it opens at full size.
@@ -92,10 +101,14 @@ def test_lenet_figure(chapter, html_dir):
     local_image(html_dir, img)
 
 
-def test_tips(chapter):
-    tips = [t.get_text(" ", strip=True) for t in chapter.select("div.admonition.tip")]
-    assert any('Conv2D(filters=6, kernel_size=5, padding="valid", activation="relu")' in t for t in tips)
-    assert any("MaxPool2D(pool_size=2)" in t and "AvgPool2D(pool_size=2)" in t for t in tips)
+def test_tips(chapter, lenet_page):
+    def tips(page):
+        return [t.get_text(" ", strip=True) for t in page.select("div.admonition.tip")]
+
+    assert any('Conv2D(filters=6, kernel_size=5, padding="valid", activation="relu")' in t
+               for t in tips(chapter))
+    assert any("MaxPool2D(pool_size=2)" in t and "AvgPool2D(pool_size=2)" in t
+               for t in tips(lenet_page))
 
 
 def test_padding_admonition_holds_the_two_subfigures(chapter, html_dir):
@@ -109,7 +122,8 @@ def test_padding_admonition_holds_the_two_subfigures(chapter, html_dir):
     assert chapter.select('a.reference.internal[href="#fig-padding"]')
 
 
-def test_pooling_figure_is_a_rendered_tikz_svg(chapter, html_dir):
+def test_pooling_figure_is_a_rendered_tikz_svg(lenet_page, html_dir):
+    chapter = lenet_page
     img = chapter.find(id="fig-pooling").find_next("img", src=re.compile(r"tikz-[0-9a-f]+\.svg$"))
     assert img is not None
     assert "max" in img["alt"]
@@ -168,11 +182,15 @@ def test_a_zero_source_date_does_not_change_the_copyright_year(monkeypatch):
     assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
 
 
-def test_going_further_leads_to_every_other_lesson(chapter):
-    """The core chapter's last section points to every page after it in _toc.yml."""
+def test_going_further_leads_to_every_other_lesson(chapter, lenet_page):
+    """The core chapter's first page leads to its second, whose last section points to
+    every other page of _toc.yml (its first page included)."""
     from conftest import EXECUTABLE_PAGES
 
-    section = chapter.find("section", id="going-further")
+    next_section = chapter.find("section", id="next")
+    assert {a["href"].split("#")[0] for a in next_section.select("a.reference.internal")} == {
+        "pooling_lenet.html"}
+    section = lenet_page.find("section", id="going-further")
     linked = {a["href"].split("#")[0] for a in section.select("a.reference.internal")}
-    expected = {f"{page.stem}.html" for page in EXECUTABLE_PAGES if page.stem != "convnets"}
+    expected = {f"{page.stem}.html" for page in EXECUTABLE_PAGES if page.stem != "pooling_lenet"}
     assert linked == expected, f"missing {expected - linked}, extra {linked - expected}"

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import EXECUTABLE_PAGES, PAGES, exercises_and_solutions, html_page
 
 PAGE_BUDGET_KB = 400
+PAGE_WITH_IMAGES_BUDGET_KB = 600  # what a phone downloads: the HTML and its own images
 MIN_EXERCISES = 3
 LABEL = re.compile(r"(sec|fig|eq|ex|tab)-[a-z0-9]+(-[a-z0-9]+)*")
 ids = {"ids": lambda page: page.stem}
@@ -90,6 +91,35 @@ def test_no_unresolved_reference(page, html_dir):
 def test_page_weight(page, html_dir):
     kilobytes = html_page(html_dir, page).stat().st_size / 1024
     assert kilobytes <= PAGE_BUDGET_KB, f"{page.name} weighs {kilobytes:.0f} KB"
+
+
+def page_images(html_dir, page):
+    """The local image files the page's article shows (each counted once), with their
+    sizes in bytes; the theme's logo and icons are shared by every page and cached."""
+    html = html_page(html_dir, page)
+    sources = {img["src"] for img in soup_of(html_dir, page).select("article img[src]")}
+    files = {(html.parent / src).resolve() for src in sources if "://" not in src
+             and not src.startswith("data:")}
+    missing = sorted(str(f) for f in files if not f.is_file())
+    assert not missing, f"{page.name} shows images that were not written: {missing}"
+    return {f: f.stat().st_size for f in files}
+
+
+@pytest.mark.parametrize("page", PAGES, **ids)
+def test_page_weight_with_its_images(page, html_dir):
+    images = page_images(html_dir, page)
+    kilobytes = (html_page(html_dir, page).stat().st_size + sum(images.values())) / 1024
+    heaviest = sorted(images.items(), key=lambda item: -item[1])[:3]
+    assert kilobytes <= PAGE_WITH_IMAGES_BUDGET_KB, (
+        f"{page.name} weighs {kilobytes:.0f} KB with its images; the heaviest: "
+        + ", ".join(f"{f.name} {size / 1024:.0f} KB" for f, size in heaviest))
+
+
+def test_page_images_are_counted(html_dir):
+    """The weight check above sees a page's figures (it could not fail if it saw none)."""
+    convnets = next(page for page in PAGES if page.stem == "convnets")
+    images = page_images(html_dir, convnets)
+    assert len(images) >= 5 and sum(images.values()) > 100 * 1024
 
 
 def labels_in(source):
