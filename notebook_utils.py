@@ -1447,6 +1447,124 @@ def make_shapes(n_images, classes=SHAPE_CLASSES, image_size=32, seed=0):
     return Shapes(images[..., None], labels, masks, classes)
 
 
+ShapeScenes = namedtuple("ShapeScenes", ["images", "label_maps", "class_names"])
+ShapeScenes.__doc__ = """A generated segmentation data set: ``images`` float32 (n, size,
+size, 1) in [0, 1]; ``label_maps`` uint8 (n, size, size), 0 for background and k for a
+pixel of the k-th class of ``class_names`` (the object on top, where objects overlap);
+``class_names``, the tuple of the classes asked for."""
+
+# Half-size of a scene's objects, as a fraction of the image side: smaller than
+# make_shapes's, so that several fit, from a few pixels across to half the image.
+_SCENE_SCALE_RANGE = (0.1, 0.25)
+
+
+def make_shape_scenes(n_images, classes=("disc", "square", "triangle"), n_objects=(1, 3),
+                      image_size=32, seed=0):
+    """Generate ``n_images`` grey-level scenes for segmentation, each with a random
+    number of objects (between ``n_objects[0]`` and ``n_objects[1]`` included) of
+    ``classes`` (names from ``SHAPE_CLASSES``), and return ``ShapeScenes(images,
+    label_maps, class_names)`` (see ``ShapeScenes``).
+
+    The images are built like ``make_shapes``'s, from the same pieces: a texture crop
+    at low contrast, two faint blurry blobs, two faint strokes, a faint distractor of
+    any of the ten shapes (not labelled: it is clutter), then the objects, drawn one
+    over the other in a random order, each whole, of a random class, position,
+    half-size (0.1 to 0.25 of the image side), rotation and contrast (its own
+    polarity), and Gaussian noise. A pixel belongs to an object where the object
+    covers at least half of it; the label map gives the class (1 to ``len(classes)``)
+    of the object on top there, 0 elsewhere. The same ``seed`` gives the same scenes,
+    another seed other scenes. ``make_shapes``'s images are unchanged by this function.
+    """
+    classes = _check_shapes_arguments(n_images, classes, image_size, seed)
+    if not (isinstance(n_objects, (tuple, list)) and len(n_objects) == 2
+            and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for v in n_objects)
+            and 1 <= n_objects[0] <= n_objects[1]):
+        raise ValueError(f"n_objects must be a pair (fewest, most) of integers with "
+                         f"1 <= fewest <= most, got {n_objects!r}")
+    if n_objects[1] > 8:
+        raise ValueError(f"at most 8 objects per scene fit in an image, got {n_objects!r}")
+    rng = np.random.default_rng(seed)
+    n, size = int(n_images), int(image_size)
+
+    def uniform(low, high, shape=(n, 1, 1)):
+        return rng.uniform(low, high, shape).astype(np.float32)
+
+    pixel_centres = np.arange(size, dtype=np.float32) + np.float32(0.5)
+    ys, xs = pixel_centres[None, :, None], pixel_centres[None, None, :]
+
+    # Background and clutter: make_shapes's recipe.
+    textures = _shape_textures()
+    which = rng.integers(0, len(textures), n)
+    zoom = rng.integers(1, 4, n)
+    top, left = (rng.integers(0, textures.shape[1] - zoom * size + 1) for _ in range(2))
+    steps = np.arange(size)
+    rows = (top[:, None] + zoom[:, None] * steps)[:, :, None]
+    cols = (left[:, None] + zoom[:, None] * steps)[:, None, :]
+    images = textures[which[:, None, None], rows, cols]
+    images -= images.mean(axis=(1, 2), keepdims=True)
+    images *= uniform(0.1, 0.3)
+    level = uniform(0.3, 0.7)
+    images += level
+    for _ in range(2):
+        centre_y, centre_x = uniform(0, size), uniform(0, size)
+        width = uniform(1.5, 4.0) * np.float32(size / 32)
+        images += (uniform(-0.1, 0.1) * np.exp(-(ys - centre_y) ** 2 / (2 * width**2))
+                   * np.exp(-(xs - centre_x) ** 2 / (2 * width**2)))
+    for _ in range(2):
+        start_y, start_x = uniform(0, size), uniform(0, size)
+        length = uniform(0.15, 0.5) * np.float32(size)
+        direction = uniform(0, 2 * np.pi)
+        along_x, along_y = np.cos(direction), np.sin(direction)
+        from_x, from_y = xs - start_x, ys - start_y
+        along = np.clip(from_x * along_x + from_y * along_y, 0, length)
+        stroke = _length(from_x - along * along_x, from_y - along * along_y)
+        np.subtract(uniform(0.8, 1.3), stroke, out=stroke)
+        np.clip(stroke, 0, 1, out=stroke)
+        stroke *= uniform(-0.12, 0.12)
+        images += stroke
+    # A faint distractor of any shape, unlabelled.
+    distractor_class = rng.integers(0, len(SHAPE_CLASSES), n)
+    distractor_contrast = (np.where(rng.random(n) < 0.5, -1, 1)
+                           * uniform(0.35, 0.55, n) * uniform(0.2, 0.35, n))
+    scale = uniform(*_SCENE_SCALE_RANGE, n) * np.float32(size)
+    centre_y, centre_x = uniform(0, size), uniform(0, size)
+    angle = uniform(0, 2 * np.pi, n)
+    for number, name in enumerate(SHAPE_CLASSES):
+        chosen = np.flatnonzero(distractor_class == number)
+        if chosen.size:
+            coverage = _shape_coverage(name, xs - centre_x[chosen], ys - centre_y[chosen],
+                                       angle[chosen], scale[chosen])
+            images[chosen] += coverage * distractor_contrast[chosen, None, None].astype(
+                np.float32)
+
+    # The objects, each whole, later ones on top; object j exists where j < count.
+    counts = rng.integers(n_objects[0], n_objects[1] + 1, n)
+    label_maps = np.zeros((n, size, size), dtype=np.uint8)
+    for j in range(n_objects[1]):
+        labels = rng.integers(0, len(classes), n)
+        polarity = np.where(rng.random(n) < 0.5, -1, 1).astype(np.float32)
+        object_level = level[:, 0, 0] + polarity * uniform(0.35, 0.55, n)
+        scale = uniform(*_SCENE_SCALE_RANGE, n) * np.float32(size)
+        centre_y, centre_x = (rng.uniform(scale, size - scale).astype(np.float32)[:, None, None]
+                              for _ in range(2))
+        angle = uniform(0, 2 * np.pi, n)
+        for number, name in enumerate(classes):
+            chosen = np.flatnonzero((labels == number) & (counts > j))
+            if not chosen.size:
+                continue
+            coverage = _shape_coverage(name, xs - centre_x[chosen], ys - centre_y[chosen],
+                                       angle[chosen], scale[chosen])
+            label_maps[chosen] = np.where(coverage >= 0.5, number + 1, label_maps[chosen])
+            images[chosen] += coverage * (object_level[chosen, None, None] - images[chosen])
+
+    noise = rng.standard_normal(images.shape, dtype=np.float32)
+    noise *= uniform(0.02, 0.05)
+    images += noise
+    np.clip(images, 0, 1, out=images)
+    return ShapeScenes(images[..., None], label_maps, classes)
+
+
 def build_shapes_cnn(n_classes, image_size=32, dropout=0.0):
     """The course's small CNN for the shapes data set (``make_shapes``), not compiled:
     the caller chooses the optimiser, the loss and the metrics.
@@ -1574,3 +1692,146 @@ def logistic_regression(features, outcome, iterations=50):
             return coefficients, np.sqrt(np.diag(covariance))
     raise RuntimeError("Newton's method did not converge: the features may separate the "
                        "outcomes perfectly, or be collinear")
+
+
+# ---- Time series: the UCR/UEA archive ----
+# The data sets the pages use, all shipped inside sktime (1.2.0), which loads them
+# offline. One line each: adding a data set of the archive that sktime ships is one line.
+UCR_DATASETS = {
+    "GunPoint": "hand's x-coordinate while an actor draws a gun and points it, or points "
+                "a finger (2 classes)",
+    "ItalyPowerDemand": "a day's hourly electricity demand in Italy: October to March, "
+                        "or April to September (2 classes)",
+    "ArrowHead": "outlines of arrowheads as angle series: Avonlea, Clovis or Mix "
+                 "(3 classes)",
+    "OSULeaf": "outlines of leaves of six species of maple and oak (6 classes)",
+    "ACSF1": "power consumption of ten kinds of home appliances (10 classes)",
+    "BasicMotions": "smart watch, 3D accelerometer and 3D gyroscope (6 channels): "
+                    "standing, walking, running or badminton (4 classes)",
+    "JapaneseVowels": "12 speech coefficients of a vowel said by one of nine male "
+                      "speakers, 7 to 29 time steps (9 classes)",
+}
+PUBLISHED_ACCURACIES = DATA_DIR / "ucr_published_accuracies.csv"
+UCRData = namedtuple("UCRData", "x_train y_train x_test y_test class_names")
+
+
+def _ucr_series(x):
+    """sktime's nested DataFrame (one pd.Series per case and channel) as a list of
+    float32 arrays of shape (length, channels), one per series."""
+    return [np.stack([np.asarray(cell, dtype=np.float32) for cell in row], axis=-1)
+            for row in x.itertuples(index=False)]
+
+
+def _z_normalised(series):
+    """Each channel of each series shifted and scaled to mean 0, standard deviation 1
+    (a constant channel becomes zeros)."""
+    mean = series.mean(axis=0, keepdims=True)
+    std = series.std(axis=0, keepdims=True)
+    return (series - mean) / np.where(std > 0, std, 1)
+
+
+def load_ucr(name, z_normalise=True):
+    """A data set of the UCR/UEA archive with its default train/test split, as
+    ``UCRData(x_train, y_train, x_test, y_test, class_names)``.
+
+    ``name`` is a key of ``UCR_DATASETS``. The series come channels last, as Keras's
+    Conv1D reads them: float32 arrays of shape (n, length, channels) when all series
+    have one length, otherwise lists of arrays of shape (length, channels). Labels are
+    integers 0 .. k-1, where ``class_names[i]`` is the archive's name of class i (in
+    sorted order). With ``z_normalise`` each channel of each series is shifted and
+    scaled to mean 0 and standard deviation 1, as the archive's results assume.
+    """
+    if name not in UCR_DATASETS:
+        raise ValueError(f"unknown data set {name!r}; available: "
+                         f"{', '.join(sorted(UCR_DATASETS))}")
+    import warnings
+
+    from sktime.datasets import load_UCR_UEA_dataset
+
+    parts = []
+    for split in ("train", "test"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sktime's notes on pandas, not ours
+            x, y = load_UCR_UEA_dataset(name, split=split, return_type="nested_univ")
+        series = _ucr_series(x)
+        if z_normalise:
+            series = [_z_normalised(s) for s in series]
+        parts.append((series, np.asarray(y).astype(str)))
+    class_names = sorted(set(parts[0][1]) | set(parts[1][1]))
+    arrays = []
+    for series, labels in parts:
+        if len({s.shape for s in series}) == 1:
+            series = np.stack(series)
+        arrays += [series, np.searchsorted(class_names, labels).astype(np.int64)]
+    return UCRData(*arrays, class_names=class_names)
+
+
+def published_accuracies(dataset):
+    """Published test accuracies on ``dataset``'s default train/test split, from
+    ``data/ucr_published_accuracies.csv``, as ``{classifier: accuracy}``.
+
+    Each row of the file names its statistic (one resample, or a mean over runs) and
+    its source (paper, file). An empty dict if the file has no row for ``dataset``.
+    """
+    import csv
+
+    if not isinstance(dataset, str):
+        raise TypeError(f"dataset must be a name such as 'GunPoint', got {dataset!r}")
+    with open(PUBLISHED_ACCURACIES, newline="") as file:
+        rows = list(csv.DictReader(file))
+    known = {row["dataset"] for row in rows}
+    if dataset not in known and dataset not in UCR_DATASETS:
+        raise ValueError(f"unknown data set {dataset!r}; the file has "
+                         f"{', '.join(sorted(known))}")
+    return {row["classifier"]: float(row["accuracy"])
+            for row in rows if row["dataset"] == dataset}
+
+
+# ---- Time series: forecasting ----
+AirlineData = namedtuple("AirlineData", "months passengers")
+
+
+def load_airline():
+    """The airline data set (Box and Jenkins's series G): monthly totals of international
+    airline passengers, in thousands, January 1949 to December 1960, as
+    ``AirlineData(months, passengers)``: 144 months as ``datetime64[M]`` and 144 floats.
+
+    The numbers are those of ``sktime.datasets.load_airline()``, read from the file
+    sktime ships, without importing ``sktime.datasets`` (which takes seconds).
+    """
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("sktime")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the airline data come with sktime: pip install sktime==1.2.0")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "Airline" / "Airline.csv"
+    with open(path, newline="") as file:
+        rows = list(csv.DictReader(file))
+    months = np.array([row["Date"] for row in rows], dtype="datetime64[M]")
+    passengers = np.array([float(row["Passengers"]) for row in rows])
+    if not (len(months) == 144 and np.all(np.diff(months) == np.timedelta64(1, "M"))):
+        raise ValueError(f"{path} is not the 144 consecutive months of the airline data")
+    return AirlineData(months, passengers)
+
+
+def restart_training(model, weights):
+    """Start a compiled model's training afresh: give it ``weights`` (e.g. the weights of
+    a newly built, differently seeded copy) and put its optimiser back in its initial
+    state (step count and moments at zero); returns the model.
+
+    Its next ``fit`` is then the training of a new network, with no new tracing of the
+    training step: training several seeds costs one tracing, not one per seed.
+    """
+    import keras
+
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError("compile the model first: it has no optimiser yet")
+    if isinstance(optimizer.learning_rate, keras.Variable):
+        raise ValueError("give the optimiser a learning-rate schedule, not a number: "
+                         "its learning rate is one of the variables set back to zero")
+    model.set_weights(weights)
+    for variable in optimizer.variables:
+        variable.assign(np.zeros(variable.shape, variable.dtype))
+    return model

@@ -16,8 +16,11 @@ import course
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# Colab set-up"
-# The helpers, the cat photo and every widget's files (the widgets are inlined from them).
-FILES_TO_FETCH = (["notebook_utils.py", "data/cat.jpg"]
+# The helpers, the data files they read (the cat photo, the published accuracies) and
+# every widget's files (the widgets are inlined from them).
+FILES_TO_FETCH = (["notebook_utils.py"]
+                  + sorted(str(path.relative_to(ROOT)) for path in (ROOT / "data").iterdir()
+                           if path.name != "README.md")
                   + sorted(str(path.relative_to(ROOT)) for path in (ROOT / "widgets").iterdir()))
 PACKAGES_COLAB_LACKS = ["celluloid", "mnist1d", "sktime"]
 BASE_URL_VARIABLE = "CNN_COURSE_BASE_URL"  # lets the tests point at a local copy
