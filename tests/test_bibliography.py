@@ -48,7 +48,7 @@ def test_the_bibliography_is_the_last_page_and_the_only_one(html_dir):
         assert ":keyprefix:" not in text, source.name
 
 
-def test_every_work_listed_once_sorted_by_author_and_year(bibliography):
+def test_every_work_listed_once_sorted_by_authors_and_year(bibliography):
     entries = parse_file(str(REPO_ROOT / "references.bib")).entries
     labels = [label for _, label, _ in bibliography]
     assert len(labels) == len(set(labels)) == len(entries)
@@ -59,11 +59,14 @@ def test_every_work_listed_once_sorted_by_author_and_year(bibliography):
         assert len(matches) == 1, text
         order.append(matches[0])
 
-    def first_author_and_year(key):
-        author = entries[key].persons["author"][0]
-        return " ".join(author.prelast_names + author.last_names).lower(), entries[key].fields["year"]
+    def authors_and_year(key):
+        # pybtex's author_year_title order (the alpha style's): every author's surname,
+        # then given names, then the year.
+        names = [" ".join(p.prelast_names + p.last_names + p.first_names + p.middle_names)
+                 for p in entries[key].persons["author"]]
+        return " / ".join(names).lower(), entries[key].fields["year"]
 
-    assert order == sorted(order, key=first_author_and_year)
+    assert order == sorted(order, key=authors_and_year)
 
 
 def test_every_citation_links_to_its_entry_with_its_label(html_dir, bibliography):

@@ -84,10 +84,12 @@ def test_every_caption_and_no_unresolved_reference(pdf, html_dir):
 
 
 def bibliography_entries():
-    """{key: (first author's surname, year, title)} of references.bib, the title as
-    LaTeX prints it (no braces), lower case."""
+    """{key: (authors, year, title)} of references.bib: the authors as the alpha style
+    sorts them (each one's surname, then given names), the title as LaTeX prints it (no
+    braces), lower case."""
     entries = parse_file(str(REPO_ROOT / "references.bib")).entries
-    return {key: (" ".join(e.persons["author"][0].prelast_names + e.persons["author"][0].last_names),
+    return {key: (" / ".join(" ".join(p.prelast_names + p.last_names + p.first_names + p.middle_names)
+                             for p in e.persons["author"]),
                   e.fields["year"], re.sub(r"[{}]", "", e.fields["title"]).lower())
             for key, e in entries.items()}
 
