@@ -1708,8 +1708,8 @@ UCR_DATASETS = {
     "ACSF1": "power consumption of ten kinds of home appliances (10 classes)",
     "BasicMotions": "smart watch, 3D accelerometer and 3D gyroscope (6 channels): "
                     "standing, walking, running or badminton (4 classes)",
-    "JapaneseVowels": "12 speech coefficients of a vowel said by one of nine male "
-                      "speakers, 7 to 29 time steps (9 classes)",
+    "JapaneseVowels": "12 speech coefficients of the vowels /a/ then /e/ said by one "
+                      "of nine male speakers, 7 to 29 time steps (9 classes)",
 }
 PUBLISHED_ACCURACIES = DATA_DIR / "ucr_published_accuracies.csv"
 UCRData = namedtuple("UCRData", "x_train y_train x_test y_test class_names")
@@ -1739,7 +1739,7 @@ def load_ucr(name, z_normalise=True):
     have one length, otherwise lists of arrays of shape (length, channels). Labels are
     integers 0 .. k-1, where ``class_names[i]`` is the archive's name of class i (in
     sorted order). With ``z_normalise`` each channel of each series is shifted and
-    scaled to mean 0 and standard deviation 1, as the archive's results assume.
+    scaled to mean 0 and standard deviation 1 (most UCR data sets are stored so).
     """
     if name not in UCR_DATASETS:
         raise ValueError(f"unknown data set {name!r}; available: "
